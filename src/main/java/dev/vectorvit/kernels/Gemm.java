@@ -1,0 +1,225 @@
+package dev.vectorvit.kernels;
+
+import dev.vectorvit.tensor.Checks;
+import dev.vectorvit.tensor.Memory;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Single-precision GEMM over memory segments, BLAS style:
+ * {@code C = act(alpha op(A) op(B) + beta C + bias)}, row-major, op(X) = X or X^T, with leading
+ * dimensions so that views (one head's columns, a block of rows) need no copies. Offsets and leading
+ * dimensions count floats; {@code bias} (length n, may be null) is added to every row; beta = 0 means C
+ * is not read. The fused epilogue (bias, residual via beta = 1, GELU) spares a second pass over C.
+ *
+ * <p>The five loops around the micro-kernel, after BLIS ({@link GemmBlocking} sizes them):
+ * <pre>
+ *   for jc in N step NC          B block (KC x NC) packed, lives in L3
+ *    for pc in K step KC          .
+ *     for ic in M step MC        A block (MC x KC) packed, lives in L2
+ *      for jr in NC step NR       B panel (KC x NR) lives in L1
+ *       for ir in MC step MR      {@link MicroKernel}: MR x NR of C in registers
+ * </pre>
+ * {@link #multiply} splits C between the team's members by whole column panels (or row panels when
+ * C is narrow); each element is computed by the same FMA chain whoever computes it, so results are
+ * bitwise identical for every thread count and blocking.
+ *
+ * <p>An instance owns per-member packing buffers: use it from one thread at a time (one per model
+ * call or per thread); {@link #multiplyOn} runs on one member inside a job of the team.
+ */
+public final class Gemm implements ThreadTeam.Job {
+    private final ThreadTeam team;
+    private final GemmBlocking blocking;
+    private final Scratch[] scratch;
+    private final boolean simd = Simd.enabled();
+
+    // The call being run by the team (fields, so that dispatch allocates nothing).
+    private boolean transA, transB;
+    private int m, n, k, lda, ldb, ldc;
+    private float alpha, beta;
+    private MemorySegment a, b, c, bias;
+    private long aOff, bOff, cOff, biasOff;
+    private Activation act;
+
+    public Gemm(ThreadTeam team) {
+        this(team, GemmBlocking.forThisMachine());
+    }
+
+    public Gemm(ThreadTeam team, GemmBlocking blocking) {
+        this.team = team;
+        this.blocking = blocking;
+        this.scratch = new Scratch[team.size()];
+        for (int i = 0; i < scratch.length; i++) {
+            scratch[i] = new Scratch();
+        }
+    }
+
+    public ThreadTeam team() {
+        return team;
+    }
+
+    public GemmBlocking blocking() {
+        return blocking;
+    }
+
+    /** Computes the product on all members of the team. */
+    public void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
+                         float beta, MemorySegment c, long cOff, int ldc,
+                         MemorySegment bias, long biasOff, Activation act) {
+        check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, bias, biasOff, act);
+        this.transA = transA;
+        this.transB = transB;
+        this.m = m;
+        this.n = n;
+        this.k = k;
+        this.alpha = alpha;
+        this.a = a;
+        this.aOff = aOff;
+        this.lda = lda;
+        this.b = b;
+        this.bOff = bOff;
+        this.ldb = ldb;
+        this.beta = beta;
+        this.c = c;
+        this.cOff = cOff;
+        this.ldc = ldc;
+        this.bias = bias;
+        this.biasOff = biasOff;
+        this.act = act;
+        try {
+            team.run(this);
+        } finally {
+            this.a = this.b = this.c = this.bias = null;
+        }
+    }
+
+    /** The member's share of the call stored in the fields. */
+    @Override
+    public void run(int member, int members) {
+        int nr = simd ? MicroKernel.NR : 1;
+        int mr = MicroKernel.MR;
+        int nPanels = (n + nr - 1) / nr;
+        int mPanels = (m + mr - 1) / mr;
+        int r0 = 0, r1 = m, c0 = 0, c1 = n;
+        if (nPanels >= 2 * members || nPanels >= mPanels) {
+            c0 = Math.min(n, (int) ((long) nPanels * member / members) * nr);
+            c1 = Math.min(n, (int) ((long) nPanels * (member + 1) / members) * nr);
+        } else {
+            r0 = Math.min(m, (int) ((long) mPanels * member / members) * mr);
+            r1 = Math.min(m, (int) ((long) mPanels * (member + 1) / members) * mr);
+        }
+        if (r0 < r1 && c0 < c1) {
+            block(member, r0, r1 - r0, c0, c1 - c0, transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, bias, biasOff, act);
+        }
+    }
+
+    /**
+     * Computes the whole product on the calling thread with member {@code member}'s buffers: for use
+     * inside a {@link ThreadTeam.Job} of this instance's team (for example one attention head each).
+     */
+    public void multiplyOn(int member, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                           MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
+                           float beta, MemorySegment c, long cOff, int ldc,
+                           MemorySegment bias, long biasOff, Activation act) {
+        check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, bias, biasOff, act);
+        if (member < 0 || member >= scratch.length) {
+            throw new IllegalArgumentException("member " + member + " is not in [0, " + scratch.length + ")");
+        }
+        block(member, 0, m, 0, n, transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                bias, biasOff, act);
+    }
+
+    private void block(int member, int row0, int rows, int col0, int cols, boolean transA, boolean transB,
+                       int k, float alpha, MemorySegment a, long aOff, int lda, MemorySegment b, long bOff,
+                       int ldb, float beta, MemorySegment c, long cOff, int ldc,
+                       MemorySegment bias, long biasOff, Activation act) {
+        if (!simd) {
+            long aStart = aOff + (transA ? row0 : (long) row0 * lda);
+            long bStart = bOff + (transB ? (long) col0 * ldb : col0);
+            ScalarKernels.gemm(transA, transB, rows, cols, k, alpha, a, aStart, lda, b, bStart, ldb, beta,
+                    c, cOff + (long) row0 * ldc + col0, ldc, bias, bias == null ? 0 : biasOff + col0, act);
+            return;
+        }
+        final int mr = MicroKernel.MR, nr = MicroKernel.NR;
+        int mc = Math.max(mr, blocking.mc() / mr * mr);
+        int kc = blocking.kc();
+        int nc = Math.max(nr, blocking.nc() / nr * nr);
+        Scratch s = scratch[member];
+        MemorySegment aPack = s.a((long) Math.min(mc, roundUp(rows, mr)) * Math.min(kc, k));
+        MemorySegment bPack = s.b((long) Math.min(nc, roundUp(cols, nr)) * Math.min(kc, k));
+        long ldcBytes = (long) ldc * Float.BYTES;
+        for (int jc = 0; jc < cols; jc += nc) {
+            int ncb = Math.min(nc, cols - jc);
+            for (int pc = 0; pc < k; pc += kc) {
+                int kcb = Math.min(kc, k - pc);
+                boolean first = pc == 0, last = pc + kcb >= k;
+                Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, nr);
+                for (int ic = 0; ic < rows; ic += mc) {
+                    int mcb = Math.min(mc, rows - ic);
+                    Packing.packA(transA, a, aOff, lda, row0 + ic, mcb, pc, kcb, alpha, aPack, mr);
+                    for (int jr = 0; jr < ncb; jr += nr) {
+                        long bPanel = (long) jr * kcb * Float.BYTES;
+                        long cCol = cOff + col0 + jc + jr;
+                        long biasAt = (biasOff + col0 + jc + jr) * Float.BYTES;
+                        for (int ir = 0; ir < mcb; ir += mr) {
+                            long cAt = (cCol + (long) (row0 + ic + ir) * ldc) * Float.BYTES;
+                            MicroKernel.tile(kcb, aPack, (long) ir * kcb * Float.BYTES, bPack, bPanel,
+                                    c, cAt, ldcBytes, Math.min(mr, mcb - ir), Math.min(nr, ncb - jr),
+                                    first, beta, bias, biasAt, last, act);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int v, int multiple) {
+        return (v + multiple - 1) / multiple * multiple;
+    }
+
+    private static void check(boolean transA, boolean transB, int m, int n, int k,
+                              MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
+                              MemorySegment c, long cOff, int ldc, MemorySegment bias, long biasOff,
+                              Activation act) {
+        Checks.positive("m", m);
+        Checks.positive("n", n);
+        Checks.positive("k", k);
+        if (act == null) {
+            throw new IllegalArgumentException("activation is null (use Activation.NONE)");
+        }
+        Checks.matrix(transA ? "A (transposed, k x m)" : "A (m x k)", a, aOff, transA ? k : m, transA ? m : k, lda);
+        Checks.matrix(transB ? "B (transposed, n x k)" : "B (k x n)", b, bOff, transB ? n : k, transB ? k : n, ldb);
+        Checks.matrix("C (m x n)", c, cOff, m, n, ldc);
+        long cExtent = Checks.extent(m, n, ldc);
+        Checks.noOverlap("C", c, cOff, cExtent, "A", a, aOff,
+                transA ? Checks.extent(k, m, lda) : Checks.extent(m, k, lda));
+        Checks.noOverlap("C", c, cOff, cExtent, "B", b, bOff,
+                transB ? Checks.extent(n, k, ldb) : Checks.extent(k, n, ldb));
+        if (bias != null) {
+            Checks.vector("bias", bias, biasOff, n);
+            Checks.noOverlap("C", c, cOff, cExtent, "bias", bias, biasOff, n);
+        }
+    }
+
+    /** One member's packing buffers, grown on first use and then reused. */
+    private static final class Scratch {
+        private MemorySegment a = MemorySegment.NULL;
+        private MemorySegment b = MemorySegment.NULL;
+
+        MemorySegment a(long floats) {
+            if (a.byteSize() < floats * Float.BYTES) {
+                a = Memory.floats(Arena.ofAuto(), floats);
+            }
+            return a;
+        }
+
+        MemorySegment b(long floats) {
+            if (b.byteSize() < floats * Float.BYTES) {
+                b = Memory.floats(Arena.ofAuto(), floats);
+            }
+            return b;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.vectorvit.kernels;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Cache blocking of the GEMM, after BLIS: a KC x NR panel of B stays in L1 while the micro-kernel
+ * sweeps the A panels, an MC x KC block of packed A stays in L2, a KC x NC block of packed B in L3.
+ * Each takes about half its cache, the other half being for the operands streaming past.
+ * Sizes come from the Linux sysfs cache description (defaults where it is missing) and can be set with
+ * -Dvectorvit.gemm.mc/kc/nc. Results do not depend on them (see {@link MicroKernel}).
+ *
+ * @param mc rows of A per L2 block (a multiple of MR)
+ * @param kc depth per block
+ * @param nc columns of B per L3 block (a multiple of NR)
+ */
+public record GemmBlocking(int mc, int kc, int nc) {
+
+    public GemmBlocking {
+        if (mc < 1 || kc < 1 || nc < 1) {
+            throw new IllegalArgumentException("GEMM blocking must be positive: mc=" + mc + " kc=" + kc + " nc=" + nc);
+        }
+    }
+
+    /** The blocking for this machine's caches. */
+    public static GemmBlocking forThisMachine() {
+        long l1 = cacheBytes(1, 32 << 10);
+        long l2 = cacheBytes(2, 512 << 10);
+        long l3 = cacheBytes(3, 8 << 20);
+        int nr = Simd.enabled() ? MicroKernel.NR : 16;
+        int mr = 6;
+        int kc = clamp((int) (l1 / 2 / ((long) nr * Float.BYTES)) / 8 * 8, 64, 1024);
+        kc = Integer.getInteger("vectorvit.gemm.kc", kc);
+        int mc = clamp((int) (l2 / 2 / ((long) kc * Float.BYTES)) / mr * mr, mr, 1 << 14);
+        int nc = clamp((int) (l3 / 2 / ((long) kc * Float.BYTES)) / nr * nr, nr, 1 << 14);
+        return new GemmBlocking(Integer.getInteger("vectorvit.gemm.mc", mc), kc,
+                Integer.getInteger("vectorvit.gemm.nc", nc));
+    }
+
+    private static int clamp(int v, int lo, int hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    /** Size of the data (or unified) cache of the given level on CPU 0, from sysfs; the default elsewhere. */
+    static long cacheBytes(int level, long fallback) {
+        Path dir = Path.of("/sys/devices/system/cpu/cpu0/cache");
+        for (int index = 0; index < 8; index++) {
+            Path d = dir.resolve("index" + index);
+            try {
+                if (!Files.isDirectory(d)
+                        || Integer.parseInt(Files.readString(d.resolve("level")).trim()) != level
+                        || Files.readString(d.resolve("type")).trim().equals("Instruction")) {
+                    continue;
+                }
+                return parseSize(Files.readString(d.resolve("size")).trim());
+            } catch (IOException | RuntimeException e) {
+                return fallback;
+            }
+        }
+        return fallback;
+    }
+
+    static long parseSize(String s) {
+        char unit = Character.toUpperCase(s.charAt(s.length() - 1));
+        return switch (unit) {
+            case 'K' -> Long.parseLong(s.substring(0, s.length() - 1)) << 10;
+            case 'M' -> Long.parseLong(s.substring(0, s.length() - 1)) << 20;
+            default -> Long.parseLong(s);
+        };
+    }
+}

@@ -1,0 +1,69 @@
+package dev.vectorvit.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Packing copies a block of A or B into the order the micro-kernel reads it, so that its loads are
+ * unit-stride, aligned and hit L1/L2 regardless of the caller's strides or transposes:
+ * A as panels of MR row strips (kc contiguous floats per row, so packing row-major A is a copy),
+ * B as panels of NR columns stored k-major (NR contiguous floats per k step, two vector loads). Rows and columns past the matrix edge are packed as zeros, so the
+ * micro-kernel always runs a full tile. alpha is folded into A here.
+ */
+final class Packing {
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+
+    private Packing() {}
+
+    /** Packs rows [row0, row0 + rows) x k range [k0, k0 + kc) of op(A), scaled by alpha, into dst. */
+    static void packA(boolean transA, MemorySegment a, long aOff, int lda, int row0, int rows, int k0, int kc,
+                      float alpha, MemorySegment dst, int mr) {
+        long strip = (long) kc * Float.BYTES;
+        for (int panel = 0; panel < rows; panel += mr) {
+            for (int i = 0; i < mr; i++) {
+                long d = ((long) panel * kc + (long) i * kc);
+                int row = row0 + panel + i;
+                if (panel + i >= rows) {
+                    dst.asSlice(d * Float.BYTES, strip).fill((byte) 0);
+                } else if (transA) {
+                    for (int p = 0; p < kc; p++) {
+                        dst.setAtIndex(F, d + p, alpha * a.getAtIndex(F, aOff + (long) (k0 + p) * lda + row));
+                    }
+                } else {
+                    MemorySegment.copy(a, (aOff + (long) row * lda + k0) * Float.BYTES, dst, d * Float.BYTES, strip);
+                    if (alpha != 1f) {
+                        for (int p = 0; p < kc; p++) {
+                            dst.setAtIndex(F, d + p, alpha * dst.getAtIndex(F, d + p));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs k range [k0, k0 + kc) x columns [col0, col0 + cols) of op(B) into dst. */
+    static void packB(boolean transB, MemorySegment b, long bOff, int ldb, int k0, int kc, int col0, int cols,
+                      MemorySegment dst, int nr) {
+        for (int panel = 0; panel < cols; panel += nr) {
+            long base = (long) panel * kc;
+            int live = Math.min(nr, cols - panel);
+            if (transB) {
+                for (int j = 0; j < nr; j++) {
+                    long src = bOff + (long) (col0 + panel + j) * ldb + k0;
+                    for (int p = 0; p < kc; p++) {
+                        dst.setAtIndex(F, base + (long) p * nr + j, j < live ? b.getAtIndex(F, src + p) : 0f);
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    long src = bOff + (long) (k0 + p) * ldb + col0 + panel;
+                    long d = base + (long) p * nr;
+                    MemorySegment.copy(b, src * Float.BYTES, dst, d * Float.BYTES, (long) live * Float.BYTES);
+                    if (live < nr) {
+                        dst.asSlice((d + live) * Float.BYTES, (long) (nr - live) * Float.BYTES).fill((byte) 0);
+                    }
+                }
+            }
+        }
+    }
+}

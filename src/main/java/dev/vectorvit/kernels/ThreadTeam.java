@@ -1,0 +1,164 @@
+package dev.vectorvit.kernels;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A fixed team of threads that runs one job at a time, each member once with its own index: the
+ * fork-join of a parallel kernel without queues, futures or per-call allocation. The calling thread
+ * is member 0, so a team of one spawns nothing. Idle members spin briefly (a forward pass issues
+ * hundreds of jobs a few hundred microseconds apart) and then park.
+ * A job that itself calls {@link #run} on the same team runs inline on the calling member, and callers
+ * from different threads take turns.
+ */
+public final class ThreadTeam implements AutoCloseable {
+
+    /** Work for one member; {@code member} is in [0, members). */
+    @FunctionalInterface
+    public interface Job {
+        void run(int member, int members);
+    }
+
+    private static final int SPINS = 1 << 14;
+
+    private final int size;
+    private final Thread[] helpers;
+    private final ReentrantLock turn = new ReentrantLock();
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile Job job;
+    private volatile int generation;
+    private volatile boolean closed;
+    private volatile Thread caller;
+    private volatile Throwable failure;
+
+    private ThreadTeam(int size) {
+        this.size = size;
+        this.helpers = new Thread[size - 1];
+        for (int i = 1; i < size; i++) {
+            Thread t = new Helper(i);
+            helpers[i - 1] = t;
+            t.start();
+        }
+    }
+
+    /** A team of {@code threads} members (the caller plus threads - 1 helpers). */
+    public static ThreadTeam of(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        return new ThreadTeam(threads);
+    }
+
+    /** A team with one member per available processor. */
+    public static ThreadTeam ofAvailableProcessors() {
+        return of(Runtime.getRuntime().availableProcessors());
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Runs {@code work} on every member and returns when all are done; rethrows the first failure. */
+    public void run(Job work) {
+        if (closed) {
+            throw new IllegalStateException("thread team is closed");
+        }
+        if (size == 1 || turn.isHeldByCurrentThread() || Thread.currentThread() instanceof Helper h && h.team() == this) {
+            for (int m = 0; m < size; m++) {
+                work.run(m, size);
+            }
+            return;
+        }
+        turn.lock();
+        try {
+            failure = null;
+            caller = Thread.currentThread();
+            pending.set(size - 1);
+            job = work;
+            generation++;
+            for (Thread t : helpers) {
+                LockSupport.unpark(t);
+            }
+            try {
+                work.run(0, size);
+            } catch (Throwable t) {
+                failure = t;
+            }
+            for (int spins = 0; pending.get() != 0; spins++) {
+                if (spins < SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            job = null;
+            Throwable f = failure;
+            if (f != null) {
+                if (f instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (f instanceof Error e) {
+                    throw e;
+                }
+                throw new IllegalStateException(f);
+            }
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    private void helperLoop(int member) {
+        int seen = 0;
+        while (true) {
+            int spins = 0;
+            while (generation == seen && !closed) {
+                if (spins++ < SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            if (closed) {
+                return;
+            }
+            seen = generation;
+            try {
+                job.run(member, size);
+            } catch (Throwable t) {
+                failure = t;
+            }
+            if (pending.decrementAndGet() == 0) {
+                LockSupport.unpark(caller);
+            }
+        }
+    }
+
+    private final class Helper extends Thread {
+        private final int member;
+
+        Helper(int member) {
+            super("vectorvit-" + member);
+            this.member = member;
+            setDaemon(true);
+        }
+
+        ThreadTeam team() {
+            return ThreadTeam.this;
+        }
+
+        @Override
+        public void run() {
+            helperLoop(member);
+        }
+    }
+
+    /** Stops the helpers; the team cannot run jobs afterwards. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread t : helpers) {
+            LockSupport.unpark(t);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.vectorvit.tensor;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Argument checks shared by every kernel: they run before any memory is touched, so that a bad
+ * dimension, a short segment or a closed arena is an exception that names the argument, never a crash
+ * or a silent wrong answer. Sizes are counted in floats; offsets and leading dimensions too.
+ */
+public final class Checks {
+    private Checks() {}
+
+    /** Requires {@code value >= 1}. */
+    public static void positive(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+        }
+    }
+
+    /** Requires a live segment of float data; a closed arena is an IllegalStateException. */
+    public static void alive(String name, MemorySegment segment) {
+        if (segment == null) {
+            throw new IllegalArgumentException(name + " is null");
+        }
+        if (!segment.scope().isAlive()) {
+            throw new IllegalStateException(name + ": its arena is already closed");
+        }
+    }
+
+    /**
+     * Requires that a row-major {@code rows x cols} matrix with leading dimension {@code ld}, starting at
+     * float offset {@code offset}, lies inside {@code segment}.
+     */
+    public static void matrix(String name, MemorySegment segment, long offset, long rows, long cols, long ld) {
+        alive(name, segment);
+        positive(name + " rows", rows);
+        positive(name + " columns", cols);
+        if (ld < cols) {
+            throw new IllegalArgumentException(name + ": leading dimension " + ld + " < columns " + cols);
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException(name + ": negative offset " + offset);
+        }
+        long lastFloat = offset + (rows - 1) * ld + cols;
+        long have = segment.byteSize() / Float.BYTES;
+        if (lastFloat > have) {
+            throw new IllegalArgumentException(name + ": " + rows + "x" + cols + " with leading dimension " + ld
+                    + " at offset " + offset + " needs " + lastFloat + " floats, segment holds " + have);
+        }
+    }
+
+    /** Requires {@code length} floats from {@code offset} inside {@code segment}. */
+    public static void vector(String name, MemorySegment segment, long offset, long length) {
+        matrix(name, segment, offset, 1, length, length);
+    }
+
+    /**
+     * Rejects an output region that shares memory with an input region. Regions are given in floats as
+     * (offset, extent); comparing real addresses also catches two different segments over one buffer.
+     */
+    public static void noOverlap(String outName, MemorySegment out, long outOffset, long outExtent,
+                                 String inName, MemorySegment in, long inOffset, long inExtent) {
+        MemorySegment o = out.asSlice(outOffset * Float.BYTES, outExtent * Float.BYTES);
+        MemorySegment i = in.asSlice(inOffset * Float.BYTES, inExtent * Float.BYTES);
+        if (o.asOverlappingSlice(i).isPresent()) {
+            throw new IllegalArgumentException(outName + " must not overlap " + inName);
+        }
+    }
+
+    /** The number of floats a {@code rows x cols} matrix with leading dimension {@code ld} spans. */
+    public static long extent(long rows, long cols, long ld) {
+        return (rows - 1) * ld + cols;
+    }
+}

@@ -1,0 +1,8 @@
+/** vectorvit: Vision Transformer inference with the Vector API over off-heap memory. */
+module dev.vectorvit {
+    requires jdk.incubator.vector;
+    requires static info.picocli;
+
+    exports dev.vectorvit.tensor;
+    exports dev.vectorvit.kernels;
+}
