@@ -23,6 +23,7 @@ final class MicroKernel {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     private static final int V = S.length();
     private static final long VB = (long) V * Float.BYTES;
+    private static final VectorMask<Float> ALL = S.maskAll(true);
 
     /** Rows of the register tile. */
     static final int MR = 6;
@@ -43,85 +44,122 @@ final class MicroKernel {
     static void tile(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,
                      MemorySegment c, long cOff, long ldc, int mr, int nr,
                      boolean first, float beta, MemorySegment bias, long biasOff, boolean last, Activation act) {
-        boolean loadC = !first || beta != 0;
+        VectorMask<Float> m0 = nr >= V ? ALL : VectorMask.fromLong(S, (1L << nr) - 1);
+        VectorMask<Float> m1 = nr >= NR ? ALL : VectorMask.fromLong(S, nr <= V ? 0 : (1L << (nr - V)) - 1);
+        // Start value: 0, C, beta C, plus the bias row on the first k block. Rows past mr stay 0.
         float scale = first ? beta : 1f;
-        VectorMask<Float> m0 = S.indexInRange(0, nr);
-        VectorMask<Float> m1 = S.indexInRange(V, nr);
         FloatVector bias0 = FloatVector.zero(S);
         FloatVector bias1 = bias0;
         if (first && bias != null) {
-            bias0 = FloatVector.fromMemorySegment(S, bias, biasOff, NATIVE, m0);
-            bias1 = FloatVector.fromMemorySegment(S, bias, biasOff + VB, NATIVE, m1);
+            bias0 = load(bias, biasOff, m0);
+            bias1 = load(bias, biasOff + VB, m1);
         }
-        FloatVector c00 = start(c, cOff, mr > 0 && loadC, scale, bias0, m0);
-        FloatVector c01 = start(c, cOff + VB, mr > 0 && loadC, scale, bias1, m1);
-        FloatVector c10 = start(c, cOff + ldc, mr > 1 && loadC, scale, bias0, m0);
-        FloatVector c11 = start(c, cOff + ldc + VB, mr > 1 && loadC, scale, bias1, m1);
-        FloatVector c20 = start(c, cOff + 2 * ldc, mr > 2 && loadC, scale, bias0, m0);
-        FloatVector c21 = start(c, cOff + 2 * ldc + VB, mr > 2 && loadC, scale, bias1, m1);
-        FloatVector c30 = start(c, cOff + 3 * ldc, mr > 3 && loadC, scale, bias0, m0);
-        FloatVector c31 = start(c, cOff + 3 * ldc + VB, mr > 3 && loadC, scale, bias1, m1);
-        FloatVector c40 = start(c, cOff + 4 * ldc, mr > 4 && loadC, scale, bias0, m0);
-        FloatVector c41 = start(c, cOff + 4 * ldc + VB, mr > 4 && loadC, scale, bias1, m1);
-        FloatVector c50 = start(c, cOff + 5 * ldc, mr > 5 && loadC, scale, bias0, m0);
-        FloatVector c51 = start(c, cOff + 5 * ldc + VB, mr > 5 && loadC, scale, bias1, m1);
+        FloatVector c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1;
+        FloatVector c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1;
+        if (scale != 0f) {
+            c00 = start(c, cOff, m0, scale, bias0);
+            c01 = start(c, cOff + VB, m1, scale, bias1);
+            if (mr > 1) {
+                c10 = start(c, cOff + ldc, m0, scale, bias0);
+                c11 = start(c, cOff + ldc + VB, m1, scale, bias1);
+            }
+            if (mr > 2) {
+                c20 = start(c, cOff + 2 * ldc, m0, scale, bias0);
+                c21 = start(c, cOff + 2 * ldc + VB, m1, scale, bias1);
+            }
+            if (mr > 3) {
+                c30 = start(c, cOff + 3 * ldc, m0, scale, bias0);
+                c31 = start(c, cOff + 3 * ldc + VB, m1, scale, bias1);
+            }
+            if (mr > 4) {
+                c40 = start(c, cOff + 4 * ldc, m0, scale, bias0);
+                c41 = start(c, cOff + 4 * ldc + VB, m1, scale, bias1);
+            }
+            if (mr > 5) {
+                c50 = start(c, cOff + 5 * ldc, m0, scale, bias0);
+                c51 = start(c, cOff + 5 * ldc + VB, m1, scale, bias1);
+            }
+        }
 
+        // An int-counted loop: C2 unrolls it and keeps all 12 accumulators in registers.
         long rs = (long) kc * Float.BYTES;
-        long bEnd = bOff + rs * NR;
-        for (; bOff < bEnd; bOff += NR * Float.BYTES, aOff += Float.BYTES) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bOff, NATIVE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bOff + VB, NATIVE);
-            FloatVector a = FloatVector.broadcast(S, ap.get(F, aOff));
+        for (int p = 0; p < kc; p++) {
+            long bo = bOff + (long) p * (NR * Float.BYTES);
+            long ao = aOff + (long) p * Float.BYTES;
+            FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bo, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bo + VB, NATIVE);
+            FloatVector a = FloatVector.broadcast(S, ap.get(F, ao));
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap.get(F, aOff + rs));
+            a = FloatVector.broadcast(S, ap.get(F, ao + rs));
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap.get(F, aOff + 2 * rs));
+            a = FloatVector.broadcast(S, ap.get(F, ao + 2 * rs));
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap.get(F, aOff + 3 * rs));
+            a = FloatVector.broadcast(S, ap.get(F, ao + 3 * rs));
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap.get(F, aOff + 4 * rs));
+            a = FloatVector.broadcast(S, ap.get(F, ao + 4 * rs));
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap.get(F, aOff + 5 * rs));
+            a = FloatVector.broadcast(S, ap.get(F, ao + 5 * rs));
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
         }
 
-        Activation out = last ? act : Activation.NONE;
-        store(c, cOff, 0 < mr, c00, c01, m0, m1, nr, out);
-        store(c, cOff + ldc, 1 < mr, c10, c11, m0, m1, nr, out);
-        store(c, cOff + 2 * ldc, 2 < mr, c20, c21, m0, m1, nr, out);
-        store(c, cOff + 3 * ldc, 3 < mr, c30, c31, m0, m1, nr, out);
-        store(c, cOff + 4 * ldc, 4 < mr, c40, c41, m0, m1, nr, out);
-        store(c, cOff + 5 * ldc, 5 < mr, c50, c51, m0, m1, nr, out);
+        put(c00, c, cOff, m0);
+        put(c01, c, cOff + VB, m1);
+        if (mr > 1) {
+            put(c10, c, cOff + ldc, m0);
+            put(c11, c, cOff + ldc + VB, m1);
+        }
+        if (mr > 2) {
+            put(c20, c, cOff + 2 * ldc, m0);
+            put(c21, c, cOff + 2 * ldc + VB, m1);
+        }
+        if (mr > 3) {
+            put(c30, c, cOff + 3 * ldc, m0);
+            put(c31, c, cOff + 3 * ldc + VB, m1);
+        }
+        if (mr > 4) {
+            put(c40, c, cOff + 4 * ldc, m0);
+            put(c41, c, cOff + 4 * ldc + VB, m1);
+        }
+        if (mr > 5) {
+            put(c50, c, cOff + 5 * ldc, m0);
+            put(c51, c, cOff + 5 * ldc + VB, m1);
+        }
+        if (last && act != Activation.NONE) {
+            activate(c, cOff, ldc, mr, m0, m1, act);
+        }
     }
 
-    private static FloatVector start(MemorySegment c, long off, boolean load, float scale,
-                                     FloatVector bias, VectorMask<Float> m) {
-        if (!load) {
-            return bias;
-        }
-        FloatVector v = FloatVector.fromMemorySegment(S, c, off, NATIVE, m);
+    private static FloatVector load(MemorySegment s, long off, VectorMask<Float> m) {
+        return m == ALL ? FloatVector.fromMemorySegment(S, s, off, NATIVE)
+                : FloatVector.fromMemorySegment(S, s, off, NATIVE, m);
+    }
+
+    private static FloatVector start(MemorySegment c, long off, VectorMask<Float> m, float scale, FloatVector bias) {
+        FloatVector v = load(c, off, m);
         return (scale == 1f ? v : v.mul(scale)).add(bias);
     }
 
-    private static void store(MemorySegment c, long off, boolean valid, FloatVector v0, FloatVector v1,
-                              VectorMask<Float> m0, VectorMask<Float> m1, int nr, Activation act) {
-        if (!valid) {
-            return;
-        }
-        v0 = apply(v0, act);
-        v1 = apply(v1, act);
-        if (nr == NR) {
-            v0.intoMemorySegment(c, off, NATIVE);
-            v1.intoMemorySegment(c, off + VB, NATIVE);
+    private static void put(FloatVector v, MemorySegment c, long off, VectorMask<Float> m) {
+        if (m == ALL) {
+            v.intoMemorySegment(c, off, NATIVE);
         } else {
-            v0.intoMemorySegment(c, off, NATIVE, m0);
-            v1.intoMemorySegment(c, off + VB, NATIVE, m1);
+            v.intoMemorySegment(c, off, NATIVE, m);
+        }
+    }
+
+    /** The epilogue's activation, on the finished tile while it is still in L1 (kept out of the FMA loop's method). */
+    private static void activate(MemorySegment c, long cOff, long ldc, int mr, VectorMask<Float> m0,
+                                 VectorMask<Float> m1, Activation act) {
+        for (int i = 0; i < mr; i++) {
+            long off = cOff + i * ldc;
+            put(apply(load(c, off, m0), act), c, off, m0);
+            put(apply(load(c, off + VB, m1), act), c, off + VB, m1);
         }
     }
 

@@ -2,6 +2,10 @@ package dev.vectorvit.kernels;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Packing copies a block of A or B into the order the micro-kernel reads it, so that its loads are
@@ -12,6 +16,10 @@ import java.lang.foreign.ValueLayout;
  */
 final class Packing {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+    private static final VectorSpecies<Float> S = Lanes.F;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final int V = S.length();
+    private static final long VB = (long) V * Float.BYTES;
 
     private Packing() {}
 
@@ -41,7 +49,7 @@ final class Packing {
         }
     }
 
-    /** Packs k range [k0, k0 + kc) x columns [col0, col0 + cols) of op(B) into dst. */
+    /** Packs k range [k0, k0 + kc) x columns [col0, col0 + cols) of op(B) into dst; nr is two vectors. */
     static void packB(boolean transB, MemorySegment b, long bOff, int ldb, int k0, int kc, int col0, int cols,
                       MemorySegment dst, int nr) {
         for (int panel = 0; panel < cols; panel += nr) {
@@ -55,12 +63,17 @@ final class Packing {
                     }
                 }
             } else {
+                VectorMask<Float> m0 = S.indexInRange(0, live);
+                VectorMask<Float> m1 = S.indexInRange(V, live);
                 for (int p = 0; p < kc; p++) {
-                    long src = bOff + (long) (k0 + p) * ldb + col0 + panel;
-                    long d = base + (long) p * nr;
-                    MemorySegment.copy(b, src * Float.BYTES, dst, d * Float.BYTES, (long) live * Float.BYTES);
-                    if (live < nr) {
-                        dst.asSlice((d + live) * Float.BYTES, (long) (nr - live) * Float.BYTES).fill((byte) 0);
+                    long src = (bOff + (long) (k0 + p) * ldb + col0 + panel) * Float.BYTES;
+                    long d = (base + (long) p * nr) * Float.BYTES;
+                    if (live == nr) {
+                        FloatVector.fromMemorySegment(S, b, src, NATIVE).intoMemorySegment(dst, d, NATIVE);
+                        FloatVector.fromMemorySegment(S, b, src + VB, NATIVE).intoMemorySegment(dst, d + VB, NATIVE);
+                    } else {
+                        FloatVector.fromMemorySegment(S, b, src, NATIVE, m0).intoMemorySegment(dst, d, NATIVE);
+                        FloatVector.fromMemorySegment(S, b, src + VB, NATIVE, m1).intoMemorySegment(dst, d + VB, NATIVE);
                     }
                 }
             }
