@@ -5,4 +5,5 @@ module dev.vectorvit {
 
     exports dev.vectorvit.tensor;
     exports dev.vectorvit.kernels;
+    exports dev.vectorvit.io;
 }
