@@ -158,16 +158,8 @@ final class MicroKernel {
                                  VectorMask<Float> m1, Activation act) {
         for (int i = 0; i < mr; i++) {
             long off = cOff + i * ldc;
-            put(apply(load(c, off, m0), act), c, off, m0);
-            put(apply(load(c, off + VB, m1), act), c, off + VB, m1);
+            put(VMath.apply(load(c, off, m0), act), c, off, m0);
+            put(VMath.apply(load(c, off + VB, m1), act), c, off + VB, m1);
         }
-    }
-
-    static FloatVector apply(FloatVector v, Activation act) {
-        return switch (act) {
-            case NONE -> v;
-            case GELU_ERF -> VMath.geluErf(v);
-            case GELU_TANH -> VMath.geluTanh(v);
-        };
     }
 }

@@ -133,25 +133,27 @@ public final class ScalarKernels {
         }
     }
 
-    /** y = alpha * x + y over a {@code rows x cols} block (alpha = 1: the residual add). */
-    public static void axpy(int rows, int cols, float alpha, MemorySegment x, long xOff, int ldx,
-                            MemorySegment y, long yOff, int ldy) {
+    /** y += x over a {@code rows x cols} block (the residual add). */
+    public static void add(int rows, int cols, MemorySegment x, long xOff, int ldx, MemorySegment y, long yOff, int ldy) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
                 long yi = yOff + (long) r * ldy + j;
-                set(y, yi, (float) ((double) alpha * get(x, xOff + (long) r * ldx + j) + get(y, yi)));
+                set(y, yi, get(y, yi) + get(x, xOff + (long) r * ldx + j));
             }
         }
     }
 
-    /** x[r][j] = scale * x[r][j] + bias[j] (bias may be null). */
-    public static void scaleAddBias(int rows, int cols, float scale, MemorySegment bias, long biasOff,
-                                    MemorySegment x, long xOff, int ldx) {
+    /** y[r][j] += bias[j]. */
+    public static void addBias(int rows, int cols, MemorySegment bias, long biasOff, MemorySegment y, long yOff, int ldy) {
+        add(rows, cols, bias, biasOff, 0, y, yOff, ldy);
+    }
+
+    /** y *= alpha. */
+    public static void scale(int rows, int cols, float alpha, MemorySegment y, long yOff, int ldy) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
-                long xi = xOff + (long) r * ldx + j;
-                double v = (double) scale * get(x, xi) + (bias == null ? 0 : get(bias, biasOff + j));
-                set(x, xi, (float) v);
+                long yi = yOff + (long) r * ldy + j;
+                set(y, yi, alpha * get(y, yi));
             }
         }
     }

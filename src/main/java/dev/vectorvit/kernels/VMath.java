@@ -98,4 +98,12 @@ final class VMath {
         FloatVector half = x.mul(0.5f);
         return half.fma(tanh(inner), half);
     }
+
+    static FloatVector apply(FloatVector v, Activation act) {
+        return switch (act) {
+            case NONE -> v;
+            case GELU_ERF -> geluErf(v);
+            case GELU_TANH -> geluTanh(v);
+        };
+    }
 }

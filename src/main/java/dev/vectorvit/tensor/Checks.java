@@ -67,6 +67,12 @@ public final class Checks {
         }
     }
 
+    /** True when the two float offsets name the same address (an in-place operation). */
+    public static boolean sameStart(MemorySegment a, long aOffset, MemorySegment b, long bOffset) {
+        return a.address() + aOffset * Float.BYTES == b.address() + bOffset * Float.BYTES
+                && (a.isNative() == b.isNative()) && (a.isNative() || a.heapBase().equals(b.heapBase()));
+    }
+
     /** The number of floats a {@code rows x cols} matrix with leading dimension {@code ld} spans. */
     public static long extent(long rows, long cols, long ld) {
         return (rows - 1) * ld + cols;

@@ -1,0 +1,76 @@
+package dev.vectorvit.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/** The element-wise kernels, one row at a time with a masked tail. Offsets in floats. */
+final class VecElementWise {
+    private static final VectorSpecies<Float> S = Lanes.F;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final int V = S.length();
+
+    private VecElementWise() {}
+
+    /** y += x; ldx = 0 adds the same row (a bias) to every row of y. */
+    static void add(int rows, int cols, MemorySegment x, long xOff, int ldx, MemorySegment y, long yOff, int ldy) {
+        int bound = S.loopBound(cols);
+        VectorMask<Float> tail = S.indexInRange(bound, cols);
+        for (int r = 0; r < rows; r++) {
+            long xb = (xOff + (long) r * ldx) * Float.BYTES;
+            long yb = (yOff + (long) r * ldy) * Float.BYTES;
+            for (int j = 0; j < bound; j += V) {
+                long o = (long) j * Float.BYTES;
+                FloatVector.fromMemorySegment(S, y, yb + o, NATIVE)
+                        .add(FloatVector.fromMemorySegment(S, x, xb + o, NATIVE))
+                        .intoMemorySegment(y, yb + o, NATIVE);
+            }
+            if (bound < cols) {
+                long o = (long) bound * Float.BYTES;
+                FloatVector.fromMemorySegment(S, y, yb + o, NATIVE, tail)
+                        .add(FloatVector.fromMemorySegment(S, x, xb + o, NATIVE, tail))
+                        .intoMemorySegment(y, yb + o, NATIVE, tail);
+            }
+        }
+    }
+
+    /** y *= alpha. */
+    static void scale(int rows, int cols, float alpha, MemorySegment y, long yOff, int ldy) {
+        int bound = S.loopBound(cols);
+        VectorMask<Float> tail = S.indexInRange(bound, cols);
+        for (int r = 0; r < rows; r++) {
+            long yb = (yOff + (long) r * ldy) * Float.BYTES;
+            for (int j = 0; j < bound; j += V) {
+                long o = yb + (long) j * Float.BYTES;
+                FloatVector.fromMemorySegment(S, y, o, NATIVE).mul(alpha).intoMemorySegment(y, o, NATIVE);
+            }
+            if (bound < cols) {
+                long o = yb + (long) bound * Float.BYTES;
+                FloatVector.fromMemorySegment(S, y, o, NATIVE, tail).mul(alpha).intoMemorySegment(y, o, NATIVE, tail);
+            }
+        }
+    }
+
+    /** y = act(x). */
+    static void activate(Activation act, int rows, int cols, MemorySegment x, long xOff, int ldx,
+                         MemorySegment y, long yOff, int ldy) {
+        int bound = S.loopBound(cols);
+        VectorMask<Float> tail = S.indexInRange(bound, cols);
+        for (int r = 0; r < rows; r++) {
+            long xb = (xOff + (long) r * ldx) * Float.BYTES;
+            long yb = (yOff + (long) r * ldy) * Float.BYTES;
+            for (int j = 0; j < bound; j += V) {
+                long o = (long) j * Float.BYTES;
+                VMath.apply(FloatVector.fromMemorySegment(S, x, xb + o, NATIVE), act)
+                        .intoMemorySegment(y, yb + o, NATIVE);
+            }
+            if (bound < cols) {
+                long o = (long) bound * Float.BYTES;
+                VMath.apply(FloatVector.fromMemorySegment(S, x, xb + o, NATIVE, tail), act)
+                        .intoMemorySegment(y, yb + o, NATIVE, tail);
+            }
+        }
+    }
+}
