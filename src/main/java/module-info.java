@@ -6,4 +6,5 @@ module dev.vectorvit {
     exports dev.vectorvit.tensor;
     exports dev.vectorvit.kernels;
     exports dev.vectorvit.io;
+    exports dev.vectorvit.model;
 }

@@ -149,29 +149,77 @@ public final class Gemm implements ThreadTeam.Job {
         Scratch s = scratch[member];
         MemorySegment aPack = s.a((long) Math.min(mc, roundUp(rows, mr)) * Math.min(kc, k));
         MemorySegment bPack = s.b((long) Math.min(nc, roundUp(cols, nr)) * Math.min(kc, k));
+        MemorySegment edge = s.edge(mr * nr);
+        long c0 = cOff + (long) row0 * ldc + col0;
+        // The start value beta C + bias is made in C first, so that the micro-kernel only loads C.
+        boolean startFromC = prepare(rows, cols, beta, c, c0, ldc, bias, bias == null ? 0 : biasOff + col0);
         long ldcBytes = (long) ldc * Float.BYTES;
         for (int jc = 0; jc < cols; jc += nc) {
             int ncb = Math.min(nc, cols - jc);
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
-                boolean first = pc == 0, last = pc + kcb >= k;
+                boolean loadC = pc > 0 || startFromC, last = pc + kcb >= k;
                 Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, nr);
                 for (int ic = 0; ic < rows; ic += mc) {
                     int mcb = Math.min(mc, rows - ic);
                     Packing.packA(transA, a, aOff, lda, row0 + ic, mcb, pc, kcb, alpha, aPack, mr);
                     for (int jr = 0; jr < ncb; jr += nr) {
                         long bPanel = (long) jr * kcb * Float.BYTES;
-                        long cCol = cOff + col0 + jc + jr;
-                        long biasAt = (biasOff + col0 + jc + jr) * Float.BYTES;
+                        int tileCols = Math.min(nr, ncb - jr);
                         for (int ir = 0; ir < mcb; ir += mr) {
-                            long cAt = (cCol + (long) (row0 + ic + ir) * ldc) * Float.BYTES;
-                            MicroKernel.tile(kcb, aPack, (long) ir * kcb * Float.BYTES, bPack, bPanel,
-                                    c, cAt, ldcBytes, Math.min(mr, mcb - ir), Math.min(nr, ncb - jr),
-                                    first, beta, bias, biasAt, last, act);
+                            int tileRows = Math.min(mr, mcb - ir);
+                            long at = c0 + (long) (ic + ir) * ldc + jc + jr;
+                            long aPanel = (long) ir * kcb * Float.BYTES;
+                            if (tileRows == mr && tileCols == nr) {
+                                MicroKernel.tile(kcb, aPack, aPanel, bPack, bPanel, c, at * Float.BYTES, ldcBytes, loadC);
+                            } else {
+                                copyTile(c, at, ldc, edge, 0, nr, tileRows, tileCols, loadC);
+                                MicroKernel.tile(kcb, aPack, aPanel, bPack, bPanel, edge, 0, (long) nr * Float.BYTES, loadC);
+                                copyTile(edge, 0, nr, c, at, ldc, tileRows, tileCols, true);
+                            }
+                            if (last && act != Activation.NONE) {
+                                VecElementWise.activate(act, tileRows, tileCols, c, at, ldc, c, at, ldc);
+                            }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Makes C's start value in place: beta C + bias (beta = 0: C is not read). Returns whether the
+     * micro-kernel must start from C (false: from zero, C untouched until the first store).
+     */
+    private static boolean prepare(int rows, int cols, float beta, MemorySegment c, long c0, int ldc,
+                                   MemorySegment bias, long biasOff) {
+        if (beta == 0f) {
+            if (bias == null) {
+                return false;
+            }
+            for (int r = 0; r < rows; r++) {
+                MemorySegment.copy(bias, biasOff * Float.BYTES, c, (c0 + (long) r * ldc) * Float.BYTES, (long) cols * Float.BYTES);
+            }
+            return true;
+        }
+        if (beta != 1f) {
+            VecElementWise.scale(rows, cols, beta, c, c0, ldc);
+        }
+        if (bias != null) {
+            VecElementWise.add(rows, cols, bias, biasOff, 0, c, c0, ldc);
+        }
+        return true;
+    }
+
+    /** Copies the rows x cols corner of a tile between C and the edge scratch (only if {@code copy}). */
+    private static void copyTile(MemorySegment from, long fromOff, int fromLd, MemorySegment to, long toOff, int toLd,
+                                 int rows, int cols, boolean copy) {
+        if (!copy) {
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(from, (fromOff + (long) r * fromLd) * Float.BYTES,
+                    to, (toOff + (long) r * toLd) * Float.BYTES, (long) cols * Float.BYTES);
         }
     }
 
@@ -207,6 +255,14 @@ public final class Gemm implements ThreadTeam.Job {
     private static final class Scratch {
         private MemorySegment a = MemorySegment.NULL;
         private MemorySegment b = MemorySegment.NULL;
+        private MemorySegment edge = MemorySegment.NULL;
+
+        MemorySegment edge(long floats) {
+            if (edge.byteSize() < floats * Float.BYTES) {
+                edge = Memory.floats(Arena.ofAuto(), floats);
+            }
+            return edge;
+        }
 
         MemorySegment a(long floats) {
             if (a.byteSize() < floats * Float.BYTES) {

@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,6 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * product, no lane reductions.
  * 12 accumulators + 2 B + 1 A fit the 16 registers of AVX2 and leave C2 room on AVX-512; a 6x3 tile
  * (18 accumulators) makes C2 spill vectors to the heap and runs ten times slower.
+ * Edge tiles (fewer than MR rows or NR columns) run through a zero-padded scratch tile.
  * Every C element is one FMA chain in k order, whatever the tile, thread or block it falls in, which
  * is what makes results bitwise independent of thread count and blocking.
  */
@@ -23,7 +23,6 @@ final class MicroKernel {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     private static final int V = S.length();
     private static final long VB = (long) V * Float.BYTES;
-    private static final VectorMask<Float> ALL = S.maskAll(true);
 
     /** Rows of the register tile. */
     static final int MR = 6;
@@ -33,8 +32,11 @@ final class MicroKernel {
     private MicroKernel() {}
 
     /**
-     * C tile = act(C tile + A panel x B panel), with the start value of the tile being beta C + bias on
-     * the first k block and C itself on later ones. Only the {@code mr x nr} corner is read or written.
+     * C tile += A panel x B panel over one k block, for a full MR x NR tile; with {@code loadC} false the
+     * tile starts from zero instead of C. Everything else (the start value beta C + bias, edge tiles, the
+     * activation) is arranged by {@link Gemm} around this loop, which keeps it free of masks and of
+     * calls that return vectors (a vector crossing a call that C2 does not inline is boxed on the heap,
+     * and then every FMA of the loop falls back to Java code).
      *
      * @param kc    depth of this k block
      * @param ap    packed A panel, MR row strips of kc floats each, from byte {@code aOff}
@@ -42,43 +44,23 @@ final class MicroKernel {
      * @param cOff  byte offset of the tile's top-left element in {@code c}; {@code ldc} in bytes
      */
     static void tile(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,
-                     MemorySegment c, long cOff, long ldc, int mr, int nr,
-                     boolean first, float beta, MemorySegment bias, long biasOff, boolean last, Activation act) {
-        VectorMask<Float> m0 = nr >= V ? ALL : VectorMask.fromLong(S, (1L << nr) - 1);
-        VectorMask<Float> m1 = nr >= NR ? ALL : VectorMask.fromLong(S, nr <= V ? 0 : (1L << (nr - V)) - 1);
-        // Start value: 0, C, beta C, plus the bias row on the first k block. Rows past mr stay 0.
-        float scale = first ? beta : 1f;
-        FloatVector bias0 = FloatVector.zero(S);
-        FloatVector bias1 = bias0;
-        if (first && bias != null) {
-            bias0 = load(bias, biasOff, m0);
-            bias1 = load(bias, biasOff + VB, m1);
-        }
-        FloatVector c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1;
-        FloatVector c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1;
-        if (scale != 0f) {
-            c00 = start(c, cOff, m0, scale, bias0);
-            c01 = start(c, cOff + VB, m1, scale, bias1);
-            if (mr > 1) {
-                c10 = start(c, cOff + ldc, m0, scale, bias0);
-                c11 = start(c, cOff + ldc + VB, m1, scale, bias1);
-            }
-            if (mr > 2) {
-                c20 = start(c, cOff + 2 * ldc, m0, scale, bias0);
-                c21 = start(c, cOff + 2 * ldc + VB, m1, scale, bias1);
-            }
-            if (mr > 3) {
-                c30 = start(c, cOff + 3 * ldc, m0, scale, bias0);
-                c31 = start(c, cOff + 3 * ldc + VB, m1, scale, bias1);
-            }
-            if (mr > 4) {
-                c40 = start(c, cOff + 4 * ldc, m0, scale, bias0);
-                c41 = start(c, cOff + 4 * ldc + VB, m1, scale, bias1);
-            }
-            if (mr > 5) {
-                c50 = start(c, cOff + 5 * ldc, m0, scale, bias0);
-                c51 = start(c, cOff + 5 * ldc + VB, m1, scale, bias1);
-            }
+                     MemorySegment c, long cOff, long ldc, boolean loadC) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (loadC) {
+            c00 = FloatVector.fromMemorySegment(S, c, cOff, NATIVE);
+            c01 = FloatVector.fromMemorySegment(S, c, cOff + VB, NATIVE);
+            c10 = FloatVector.fromMemorySegment(S, c, cOff + ldc, NATIVE);
+            c11 = FloatVector.fromMemorySegment(S, c, cOff + ldc + VB, NATIVE);
+            c20 = FloatVector.fromMemorySegment(S, c, cOff + 2 * ldc, NATIVE);
+            c21 = FloatVector.fromMemorySegment(S, c, cOff + 2 * ldc + VB, NATIVE);
+            c30 = FloatVector.fromMemorySegment(S, c, cOff + 3 * ldc, NATIVE);
+            c31 = FloatVector.fromMemorySegment(S, c, cOff + 3 * ldc + VB, NATIVE);
+            c40 = FloatVector.fromMemorySegment(S, c, cOff + 4 * ldc, NATIVE);
+            c41 = FloatVector.fromMemorySegment(S, c, cOff + 4 * ldc + VB, NATIVE);
+            c50 = FloatVector.fromMemorySegment(S, c, cOff + 5 * ldc, NATIVE);
+            c51 = FloatVector.fromMemorySegment(S, c, cOff + 5 * ldc + VB, NATIVE);
+        } else {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
         }
 
         // An int-counted loop: C2 unrolls it and keeps all 12 accumulators in registers.
@@ -108,58 +90,17 @@ final class MicroKernel {
             c51 = a.fma(b1, c51);
         }
 
-        put(c00, c, cOff, m0);
-        put(c01, c, cOff + VB, m1);
-        if (mr > 1) {
-            put(c10, c, cOff + ldc, m0);
-            put(c11, c, cOff + ldc + VB, m1);
-        }
-        if (mr > 2) {
-            put(c20, c, cOff + 2 * ldc, m0);
-            put(c21, c, cOff + 2 * ldc + VB, m1);
-        }
-        if (mr > 3) {
-            put(c30, c, cOff + 3 * ldc, m0);
-            put(c31, c, cOff + 3 * ldc + VB, m1);
-        }
-        if (mr > 4) {
-            put(c40, c, cOff + 4 * ldc, m0);
-            put(c41, c, cOff + 4 * ldc + VB, m1);
-        }
-        if (mr > 5) {
-            put(c50, c, cOff + 5 * ldc, m0);
-            put(c51, c, cOff + 5 * ldc + VB, m1);
-        }
-        if (last && act != Activation.NONE) {
-            activate(c, cOff, ldc, mr, m0, m1, act);
-        }
-    }
-
-    private static FloatVector load(MemorySegment s, long off, VectorMask<Float> m) {
-        return m == ALL ? FloatVector.fromMemorySegment(S, s, off, NATIVE)
-                : FloatVector.fromMemorySegment(S, s, off, NATIVE, m);
-    }
-
-    private static FloatVector start(MemorySegment c, long off, VectorMask<Float> m, float scale, FloatVector bias) {
-        FloatVector v = load(c, off, m);
-        return (scale == 1f ? v : v.mul(scale)).add(bias);
-    }
-
-    private static void put(FloatVector v, MemorySegment c, long off, VectorMask<Float> m) {
-        if (m == ALL) {
-            v.intoMemorySegment(c, off, NATIVE);
-        } else {
-            v.intoMemorySegment(c, off, NATIVE, m);
-        }
-    }
-
-    /** The epilogue's activation, on the finished tile while it is still in L1 (kept out of the FMA loop's method). */
-    private static void activate(MemorySegment c, long cOff, long ldc, int mr, VectorMask<Float> m0,
-                                 VectorMask<Float> m1, Activation act) {
-        for (int i = 0; i < mr; i++) {
-            long off = cOff + i * ldc;
-            put(VMath.apply(load(c, off, m0), act), c, off, m0);
-            put(VMath.apply(load(c, off + VB, m1), act), c, off + VB, m1);
-        }
+        c00.intoMemorySegment(c, cOff, NATIVE);
+        c01.intoMemorySegment(c, cOff + VB, NATIVE);
+        c10.intoMemorySegment(c, cOff + ldc, NATIVE);
+        c11.intoMemorySegment(c, cOff + ldc + VB, NATIVE);
+        c20.intoMemorySegment(c, cOff + 2 * ldc, NATIVE);
+        c21.intoMemorySegment(c, cOff + 2 * ldc + VB, NATIVE);
+        c30.intoMemorySegment(c, cOff + 3 * ldc, NATIVE);
+        c31.intoMemorySegment(c, cOff + 3 * ldc + VB, NATIVE);
+        c40.intoMemorySegment(c, cOff + 4 * ldc, NATIVE);
+        c41.intoMemorySegment(c, cOff + 4 * ldc + VB, NATIVE);
+        c50.intoMemorySegment(c, cOff + 5 * ldc, NATIVE);
+        c51.intoMemorySegment(c, cOff + 5 * ldc + VB, NATIVE);
     }
 }

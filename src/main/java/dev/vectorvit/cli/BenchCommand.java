@@ -1,0 +1,174 @@
+package dev.vectorvit.cli;
+
+import dev.vectorvit.kernels.Simd;
+import dev.vectorvit.model.InferenceSession;
+import dev.vectorvit.model.ViTConfig;
+import dev.vectorvit.model.ViTModel;
+import dev.vectorvit.tensor.Memory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code vit bench}: latency, throughput and memory of the forward pass. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Time the forward pass. Without --model it runs ViT-B/16 (224x224, 1000 classes) on "
+                + "deterministic random weights made in memory: no files needed."})
+final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Model folder (config.json + model.safetensors).")
+    Path model;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
+    int batch = 1;
+
+    @Option(names = "--iterations", paramLabel = "K", description = "Timed forward passes (default ${DEFAULT-VALUE}).")
+    int iterations = 10;
+
+    @Option(names = "--warmup", paramLabel = "K", description = "Untimed passes after the first (default ${DEFAULT-VALUE}).")
+    int warmup = 3;
+
+    @Option(names = "--json", description = "Print one JSON object on stdout instead of the report.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        CommandLine cl = spec.commandLine();
+        Common.requirePositive(cl, "--batch", batch);
+        Common.requirePositive(cl, "--iterations", iterations);
+        if (warmup < 0) {
+            throw new CommandLine.ParameterException(cl, "--warmup must be >= 0, got " + warmup);
+        }
+        ViTModel.Options options = common.options(cl);
+        PrintWriter err = cl.getErr();
+        long jvmStart = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli())
+                .orElse(System.currentTimeMillis());
+        long mainStart = System.currentTimeMillis();
+
+        long t0 = System.nanoTime();
+        try (ViTModel m = model != null ? ViTModel.load(model, options) : ViTModel.random(ViTConfig.vitBase16(), 42, options);
+             InferenceSession session = m.newSession(options.threads());
+             Arena arena = Arena.ofConfined()) {
+            double loadMs = (System.nanoTime() - t0) / 1e6;
+            ViTConfig c = m.config();
+            String what = model != null ? model.toString() : "ViT-B/16, random weights";
+            progress(err, "vit bench: " + what + ", batch " + batch + ", " + options.threads() + " threads, "
+                    + Simd.describe() + "; loaded in " + fmt(loadMs) + " ms");
+
+            MemorySegment input = Memory.floats(arena, (long) batch * c.imageFloats());
+            SplittableRandom r = new SplittableRandom(7);
+            for (long i = 0; i < (long) batch * c.imageFloats(); i++) {
+                input.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (r.nextDouble() * 2 - 1));
+            }
+            MemorySegment logits = Memory.floats(arena, (long) batch * c.classes());
+
+            long f0 = System.nanoTime();
+            session.forward(input, 0, batch, logits, 0);
+            long firstDone = System.currentTimeMillis();
+            double firstMs = (System.nanoTime() - f0) / 1e6;
+            progress(err, "first forward pass: " + fmt(firstMs) + " ms");
+            for (int i = 0; i < warmup; i++) {
+                session.forward(input, 0, batch, logits, 0);
+                progress(err, "warm-up " + (i + 1) + "/" + warmup);
+            }
+            double[] ms = new double[iterations];
+            for (int i = 0; i < iterations; i++) {
+                long s = System.nanoTime();
+                session.forward(input, 0, batch, logits, 0);
+                ms[i] = (System.nanoTime() - s) / 1e6;
+                progress(err, "iteration " + (i + 1) + "/" + iterations + ": " + fmt(ms[i]) + " ms");
+            }
+            Arrays.sort(ms);
+            double median = percentile(ms, 50), p10 = percentile(ms, 10), p90 = percentile(ms, 90);
+            double imagesPerSecond = batch / (median / 1e3);
+            double gflops = c.flopsPerImage() * batch / (median / 1e3) / 1e9;
+            long peakRss = peakRssBytes();
+            Result res = new Result(what, batch, options.threads(), Simd.describe(), iterations, median, ms[0],
+                    ms[ms.length - 1], p10, p90, imagesPerSecond, gflops, c.flopsPerImage() / 1e9,
+                    mainStart - jvmStart, loadMs, firstMs, firstDone - jvmStart, peakRss);
+            cl.getOut().println(json ? res.json() : res.report());
+        }
+        return 0;
+    }
+
+    private void progress(PrintWriter err, String line) {
+        err.println(line);
+        err.flush();
+    }
+
+    static double percentile(double[] sorted, double p) {
+        double pos = (sorted.length - 1) * p / 100;
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+    }
+
+    /** The process's peak resident set (VmHWM) on Linux; -1 elsewhere. */
+    static long peakRssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    record Result(String model, int batch, int threads, String kernels, int iterations, double medianMs, double minMs,
+                  double maxMs, double p10Ms, double p90Ms, double imagesPerSecond, double gflops, double gflopPerImage,
+                  long jvmStartMs, double loadMs, double firstForwardMs, long firstLogitsSinceJvmStartMs,
+                  long peakRssBytes) {
+
+        String report() {
+            return String.join("\n",
+                    "model            " + model,
+                    "batch / threads  " + batch + " / " + threads + "  (" + kernels + ")",
+                    "latency          median " + fmt(medianMs) + " ms  (min " + fmt(minMs) + ", p10 " + fmt(p10Ms)
+                            + ", p90 " + fmt(p90Ms) + ", max " + fmt(maxMs) + "; " + iterations + " passes)",
+                    "throughput       " + fmt(imagesPerSecond) + " images/s, " + fmt(gflops) + " GFLOPS ("
+                            + String.format(Locale.ROOT, "%.2f", gflopPerImage) + " GFLOP per image)",
+                    "first logits     " + firstLogitsSinceJvmStartMs + " ms after JVM start (JVM start to main "
+                            + jvmStartMs + " ms, weights " + fmt(loadMs) + " ms, first pass " + fmt(firstForwardMs) + " ms)",
+                    "peak memory      " + (peakRssBytes < 0 ? "n/a" : (peakRssBytes >> 20) + " MiB resident (VmHWM)"));
+        }
+
+        String json() {
+            return String.format(Locale.ROOT,
+                    "{\"model\":\"%s\",\"batch\":%d,\"threads\":%d,\"kernels\":\"%s\",\"iterations\":%d,"
+                            + "\"median_ms\":%.3f,\"min_ms\":%.3f,\"max_ms\":%.3f,\"p10_ms\":%.3f,\"p90_ms\":%.3f,"
+                            + "\"images_per_s\":%.3f,\"gflops\":%.2f,\"gflop_per_image\":%.4f,\"jvm_start_ms\":%d,"
+                            + "\"load_ms\":%.1f,\"first_forward_ms\":%.1f,\"first_logits_since_jvm_start_ms\":%d,"
+                            + "\"peak_rss_bytes\":%d}",
+                    escape(model), batch, threads, escape(kernels), iterations, medianMs, minMs, maxMs, p10Ms, p90Ms,
+                    imagesPerSecond, gflops, gflopPerImage, jvmStartMs, loadMs, firstForwardMs, firstLogitsSinceJvmStartMs,
+                    peakRssBytes);
+        }
+
+        private static String escape(String s) {
+            return s.replace("\\", "\\\\").replace("\"", "\\\"");
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.vectorvit.model;
+
+import dev.vectorvit.kernels.Activation;
+import dev.vectorvit.kernels.ElementWise;
+import dev.vectorvit.kernels.Gemm;
+import dev.vectorvit.kernels.LayerNorm;
+import dev.vectorvit.kernels.Softmax;
+import dev.vectorvit.kernels.ThreadTeam;
+import dev.vectorvit.tensor.Checks;
+import dev.vectorvit.tensor.Memory;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What one caller needs to run a {@link ViTModel}: a thread team, the GEMM's packing buffers and the
+ * activation workspace, sized once for a batch and reused by every forward pass, so that a steady
+ * state pass allocates no memory. Not thread-safe: one session per concurrent caller (the model keeps
+ * a pool of them); the weights it reads are shared and never written.
+ *
+ * <p>Activations are row-major with one row per token, images one after the other (R = batch x tokens
+ * rows): linear layers run as one GEMM over all R rows, attention as two GEMMs per (image, head) pair
+ * spread over the team, every element computed by the same arithmetic whatever the thread count.
+ */
+public final class InferenceSession implements AutoCloseable {
+    /** Receives intermediate activations (for golden tests and debugging); rows x cols, leading dim ld. */
+    @FunctionalInterface
+    public interface Probe {
+        void tensor(String name, MemorySegment data, long offset, int rows, int cols, int ld);
+    }
+
+    private final ViTModel model;
+    private final ViTConfig c;
+    private final ThreadTeam team;
+    private final Gemm gemm;
+    private final Arena arena = Arena.ofShared();
+    private final ThreadTeam.Job attentionJob = this::attention;
+    private final ThreadTeam.Job norm1Job = (m, n) -> normRows(m, n, true);
+    private final ThreadTeam.Job norm2Job = (m, n) -> normRows(m, n, false);
+    private int capacity;
+    private MemorySegment x, xn, qkv, ctx, hidden, patches, scores, cls;
+
+    // The pass in flight, read by the team's jobs.
+    private int batch;
+    private ViTWeights.Layer layer;
+
+    InferenceSession(ViTModel model, int threads) {
+        this.model = model;
+        this.c = model.config();
+        this.team = ThreadTeam.of(threads);
+        this.gemm = new Gemm(team);
+    }
+
+    public int threads() {
+        return team.size();
+    }
+
+    /** Bytes of activation workspace a batch of {@code batch} images needs with {@code threads} threads. */
+    public static long workspaceBytes(ViTConfig c, int batch, int threads) {
+        long r = (long) batch * c.tokens();
+        long floats = r * c.hidden() * 3 + r * 3L * c.hidden() + r * c.mlp()
+                + (long) batch * c.patches() * c.patchFloats() + (long) threads * c.tokens() * c.tokens()
+                + (long) batch * c.hidden();
+        return floats * Float.BYTES;
+    }
+
+    private void reserve(int batch) {
+        if (batch <= capacity) {
+            return;
+        }
+        long bytes = workspaceBytes(c, batch, team.size());
+        if (bytes > model.workspaceLimit()) {
+            throw new IllegalArgumentException("batch " + batch + " needs " + (bytes >> 20) + " MiB of workspace, over the limit of "
+                    + (model.workspaceLimit() >> 20) + " MiB (raise it with ViTModel.Options.workspaceLimitBytes)");
+        }
+        long r = (long) batch * c.tokens();
+        int d = c.hidden();
+        x = Memory.floats(arena, r * d);
+        xn = Memory.floats(arena, r * d);
+        ctx = Memory.floats(arena, r * d);
+        qkv = Memory.floats(arena, r * 3 * d);
+        hidden = Memory.floats(arena, r * c.mlp());
+        patches = Memory.floats(arena, (long) batch * c.patches() * c.patchFloats());
+        scores = Memory.floats(arena, (long) team.size() * c.tokens() * c.tokens());
+        cls = Memory.floats(arena, (long) batch * d);
+        capacity = batch;
+    }
+
+    /**
+     * Runs {@code batch} images (float32 NCHW, already normalized, from float offset {@code inputOffset})
+     * and writes batch x classes logits at float offset {@code logitsOffset}.
+     */
+    public void forward(MemorySegment input, long inputOffset, int batch, MemorySegment logits, long logitsOffset) {
+        forward(input, inputOffset, batch, logits, logitsOffset, null);
+    }
+
+    /** {@link #forward} that also shows the intermediates "embeddings", "block{i}" and "final_norm_cls". */
+    public void forward(MemorySegment input, long inputOffset, int batch, MemorySegment logits, long logitsOffset,
+                        Probe probe) {
+        model.requireOpen();
+        Checks.positive("batch", batch);
+        Checks.vector("input", input, inputOffset, (long) batch * c.imageFloats());
+        Checks.vector("logits", logits, logitsOffset, (long) batch * c.classes());
+        reserve(batch);
+        this.batch = batch;
+        ViTWeights w = model.weights();
+        int t = c.tokens(), d = c.hidden();
+        int rows = batch * t;
+
+        embed(w, input, inputOffset);
+        if (probe != null) {
+            probe.tensor("embeddings", x, 0, rows, d, d);
+        }
+        for (int i = 0; i < c.layers(); i++) {
+            layer = w.layers()[i];
+            block(rows);
+            if (probe != null) {
+                probe.tensor("block" + i, x, 0, rows, d, d);
+            }
+        }
+        layer = null;
+        // Final LayerNorm of the class tokens only (rows 0, t, 2t, ...), then the head.
+        LayerNorm.apply(batch, d, x, 0, t * d, w.normWeight(), 0, w.normBias(), 0, c.eps(), cls, 0, d);
+        if (probe != null) {
+            probe.tensor("final_norm_cls", cls, 0, batch, d, d);
+        }
+        gemm.multiply(false, true, batch, c.classes(), d, 1f, cls, 0, d, w.headWeight(), 0, d, 0f,
+                logits, logitsOffset, c.classes(), w.headBias(), 0, Activation.NONE);
+    }
+
+    /** x = [cls; patches W^T + b] + positions, per image. */
+    private void embed(ViTWeights w, MemorySegment input, long inputOffset) {
+        int p = c.patchSize(), g = c.imageSize() / p, size = c.imageSize(), pf = c.patchFloats();
+        int t = c.tokens(), d = c.hidden(), np = c.patches();
+        long rowBytes = (long) p * Float.BYTES;
+        // Unfold: patch (py, px) of channel ch becomes p rows of p floats in the patch's row of the matrix.
+        for (int b = 0; b < batch; b++) {
+            for (int ch = 0; ch < c.channels(); ch++) {
+                for (int y = 0; y < size; y++) {
+                    long src = inputOffset + (((long) b * c.channels() + ch) * size + y) * size;
+                    int py = y / p, ky = y % p;
+                    for (int px = 0; px < g; px++) {
+                        long dst = ((long) b * np + (long) py * g + px) * pf + ((long) ch * p + ky) * p;
+                        MemorySegment.copy(input, (src + (long) px * p) * Float.BYTES, patches, dst * Float.BYTES, rowBytes);
+                    }
+                }
+            }
+        }
+        for (int b = 0; b < batch; b++) {
+            long xb = (long) b * t * d;
+            gemm.multiply(false, true, np, d, pf, 1f, patches, (long) b * np * pf, pf, w.patchWeight(), 0, pf, 0f,
+                    x, xb + d, d, w.patchBias(), 0, Activation.NONE);
+            MemorySegment.copy(w.clsToken(), 0, x, xb * Float.BYTES, (long) d * Float.BYTES);
+            ElementWise.add(t, d, w.positions(), 0, d, x, xb, d);
+        }
+    }
+
+    /** One pre-norm encoder block on all rows. */
+    private void block(int rows) {
+        ViTWeights.Layer l = layer;
+        int d = c.hidden();
+        team.run(norm1Job);
+        MemorySegment[] qw = l.qkvWeight(), qb = l.qkvBias();
+        int part = 3 * d / qw.length;
+        for (int i = 0; i < qw.length; i++) {
+            gemm.multiply(false, true, rows, part, d, 1f, xn, 0, d, qw[i], 0, d, 0f, qkv, (long) i * part, 3 * d,
+                    qb[i], 0, Activation.NONE);
+        }
+        team.run(attentionJob);
+        // x += ctx Wo^T + bo: the residual add is the GEMM's beta = 1 on x.
+        gemm.multiply(false, true, rows, d, d, 1f, ctx, 0, d, l.projWeight(), 0, d, 1f, x, 0, d,
+                l.projBias(), 0, Activation.NONE);
+        team.run(norm2Job);
+        gemm.multiply(false, true, rows, c.mlp(), d, 1f, xn, 0, d, l.fc1Weight(), 0, d, 0f, hidden, 0, c.mlp(),
+                l.fc1Bias(), 0, c.activation());
+        gemm.multiply(false, true, rows, d, c.mlp(), 1f, hidden, 0, c.mlp(), l.fc2Weight(), 0, c.mlp(), 1f, x, 0, d,
+                l.fc2Bias(), 0, Activation.NONE);
+    }
+
+    /** This member's contiguous share of the rows, through LayerNorm 1 or 2 into xn. */
+    private void normRows(int member, int members, boolean first) {
+        int rows = batch * c.tokens(), d = c.hidden();
+        int r0 = (int) ((long) rows * member / members), r1 = (int) ((long) rows * (member + 1) / members);
+        if (r0 < r1) {
+            ViTWeights.Layer l = layer;
+            LayerNorm.apply(r1 - r0, d, x, (long) r0 * d, d,
+                    first ? l.norm1Weight() : l.norm2Weight(), 0, first ? l.norm1Bias() : l.norm2Bias(), 0, c.eps(),
+                    xn, (long) r0 * d, d);
+        }
+    }
+
+    /** This member's (image, head) pairs: scores = Q K^T, softmax(scores / sqrt(hd)), ctx = scores V. */
+    private void attention(int member, int members) {
+        int t = c.tokens(), d = c.hidden(), hd = c.headSize(), ld = 3 * d;
+        long s = (long) member * t * t;
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        for (int pair = member; pair < batch * c.heads(); pair += members) {
+            int b = pair / c.heads(), h = pair % c.heads();
+            long q = (long) b * t * ld + (long) h * hd;
+            gemm.multiplyOn(member, false, true, t, t, hd, 1f, qkv, q, ld, qkv, q + d, ld, 0f, scores, s, t,
+                    null, 0, Activation.NONE);
+            Softmax.apply(t, t, scale, scores, s, t);
+            gemm.multiplyOn(member, false, false, t, hd, t, 1f, scores, s, t, qkv, q + 2L * d, ld, 0f,
+                    ctx, (long) b * t * d + (long) h * hd, d, null, 0, Activation.NONE);
+        }
+    }
+
+    @Override
+    public void close() {
+        team.close();
+        arena.close();
+    }
+}

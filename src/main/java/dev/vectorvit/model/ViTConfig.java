@@ -1,0 +1,112 @@
+package dev.vectorvit.model;
+
+import dev.vectorvit.kernels.Activation;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The dimensions of a Vision Transformer of the standard family (ViT-B/16 and its relatives): square
+ * images cut into square patches, a class token, learned position embeddings, pre-norm encoder blocks
+ * and a linear head on the class token.
+ *
+ * @param imageSize    input height and width in pixels
+ * @param patchSize    patch height and width
+ * @param channels     input channels (3)
+ * @param hidden       embedding width D
+ * @param layers       encoder blocks
+ * @param heads        attention heads (D must be a multiple)
+ * @param mlp          hidden width of the MLP
+ * @param classes      logits per image
+ * @param eps          LayerNorm epsilon
+ * @param activation   the MLP's activation
+ * @param labels       one name per class
+ */
+public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlp,
+                        int classes, float eps, Activation activation, List<String> labels) {
+
+    public ViTConfig {
+        positive("image size", imageSize);
+        positive("patch size", patchSize);
+        positive("channels", channels);
+        positive("hidden size", hidden);
+        positive("layers", layers);
+        positive("heads", heads);
+        positive("mlp size", mlp);
+        positive("classes", classes);
+        if (imageSize % patchSize != 0) {
+            throw new IllegalArgumentException("image size " + imageSize + " is not a multiple of patch size " + patchSize);
+        }
+        if (hidden % heads != 0) {
+            throw new IllegalArgumentException("hidden size " + hidden + " is not a multiple of heads " + heads);
+        }
+        if (!(eps >= 0) || Float.isInfinite(eps)) {
+            throw new IllegalArgumentException("LayerNorm eps must be finite and >= 0, got " + eps);
+        }
+        if (activation == null || activation == Activation.NONE) {
+            throw new IllegalArgumentException("the MLP needs a GELU activation, got " + activation);
+        }
+        if (labels == null) {
+            labels = defaultLabels(classes);
+        }
+        if (labels.size() != classes) {
+            throw new IllegalArgumentException(labels.size() + " labels for " + classes + " classes");
+        }
+        labels = List.copyOf(labels);
+        long tokens = (long) (imageSize / patchSize) * (imageSize / patchSize) + 1;
+        if (tokens * Math.max(hidden, mlp) > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException("model too large for one image's activations: " + tokens + " tokens");
+        }
+    }
+
+    /** ViT-B/16 at 224 x 224 with 1000 classes: the reference model of this project. */
+    public static ViTConfig vitBase16() {
+        return new ViTConfig(224, 16, 3, 768, 12, 12, 3072, 1000, 1e-12f, Activation.GELU_ERF, null);
+    }
+
+    private static void positive(String what, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(what + " must be >= 1, got " + v);
+        }
+    }
+
+    static List<String> defaultLabels(int classes) {
+        List<String> l = new ArrayList<>(classes);
+        for (int i = 0; i < classes; i++) {
+            l.add("LABEL_" + i);
+        }
+        return l;
+    }
+
+    /** Patches per image. */
+    public int patches() {
+        int g = imageSize / patchSize;
+        return g * g;
+    }
+
+    /** Tokens per image: the patches and the class token. */
+    public int tokens() {
+        return patches() + 1;
+    }
+
+    public int headSize() {
+        return hidden / heads;
+    }
+
+    /** Floats in one input image (channels x size x size). */
+    public int imageFloats() {
+        return channels * imageSize * imageSize;
+    }
+
+    /** Floats in one unfolded patch (channels x patch x patch). */
+    public int patchFloats() {
+        return channels * patchSize * patchSize;
+    }
+
+    /** Multiply-adds x 2 of one image's forward pass (35.13 GFLOP for ViT-B/16 at 224). */
+    public double flopsPerImage() {
+        double t = tokens(), d = hidden, p = patches();
+        double embed = 2 * p * patchFloats() * d;
+        double perLayer = 2 * t * d * (3 * d) + 2 * t * t * d * 2 + 2 * t * d * d + 2 * t * d * mlp * 2;
+        return embed + layers * perLayer + 2 * d * classes;
+    }
+}
