@@ -2,6 +2,7 @@ package dev.vectorvit.kernels;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -49,18 +50,30 @@ final class Packing {
         }
     }
 
-    /** Packs k range [k0, k0 + kc) x columns [col0, col0 + cols) of op(B) into dst; nr is two vectors. */
+    /**
+     * Packs k range [k0, k0 + kc) x columns [col0, col0 + cols) of op(B) into dst; nr is two vectors.
+     * For B transposed (a weight stored [out, in], the common case in a transformer) each panel is a
+     * transpose: its NR source rows are copied into {@code rowsTmp} (on-heap, one bulk copy per row)
+     * and then gathered one k step at a time with the precomputed lane offsets {@code gatherIndex}
+     * (0, kc, 2 kc, ...): one vgatherdps per vector instead of sixteen scalar loads and stores.
+     */
     static void packB(boolean transB, MemorySegment b, long bOff, int ldb, int k0, int kc, int col0, int cols,
-                      MemorySegment dst, int nr) {
+                      MemorySegment dst, int nr, float[] rowsTmp, int[] gatherIndex) {
         for (int panel = 0; panel < cols; panel += nr) {
             long base = (long) panel * kc;
             int live = Math.min(nr, cols - panel);
             if (transB) {
                 for (int j = 0; j < nr; j++) {
-                    long src = bOff + (long) (col0 + panel + j) * ldb + k0;
-                    for (int p = 0; p < kc; p++) {
-                        dst.setAtIndex(F, base + (long) p * nr + j, j < live ? b.getAtIndex(F, src + p) : 0f);
+                    if (j < live) {
+                        MemorySegment.copy(b, F, (bOff + (long) (col0 + panel + j) * ldb + k0) * Float.BYTES, rowsTmp, j * kc, kc);
+                    } else {
+                        Arrays.fill(rowsTmp, j * kc, (j + 1) * kc, 0f);
                     }
+                }
+                for (int p = 0; p < kc; p++) {
+                    long d = (base + (long) p * nr) * Float.BYTES;
+                    FloatVector.fromArray(S, rowsTmp, p, gatherIndex, 0).intoMemorySegment(dst, d, NATIVE);
+                    FloatVector.fromArray(S, rowsTmp, V * kc + p, gatherIndex, 0).intoMemorySegment(dst, d + VB, NATIVE);
                 }
             } else {
                 VectorMask<Float> m0 = S.indexInRange(0, live);
@@ -78,5 +91,14 @@ final class Packing {
                 }
             }
         }
+    }
+
+    /** The gather offsets for {@link #packB}: lane i reads row i of a kc-wide row block. */
+    static int[] gatherIndex(int kc) {
+        int[] index = new int[V];
+        for (int i = 0; i < V; i++) {
+            index[i] = i * kc;
+        }
+        return index;
     }
 }
