@@ -1,6 +1,7 @@
 /** vectorvit: Vision Transformer inference with the Vector API over off-heap memory. */
 module dev.vectorvit {
     requires jdk.incubator.vector;
+    requires transitive java.desktop; // ImageIO; Images exposes BufferedImage
     requires static info.picocli;
 
     exports dev.vectorvit.tensor;
