@@ -1,11 +1,17 @@
 package dev.vectorvit.model;
 
+import dev.vectorvit.io.FormatException;
+import dev.vectorvit.io.ImagePreprocessing;
+import dev.vectorvit.io.Images;
 import dev.vectorvit.io.SafeTensors;
 import dev.vectorvit.tensor.Memory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -146,6 +152,71 @@ public final class ViTModel implements AutoCloseable {
             forward(in, 0, batch, out, 0);
             return Memory.toArray(out, 0, batch * config.classes());
         }
+    }
+
+    /**
+     * The preprocessing the model's folder asks for (Hugging Face preprocessor_config.json, timm
+     * pretrained_cfg), or Hugging Face's defaults (resize, mean and std 0.5) for random weights.
+     */
+    public ImagePreprocessing preprocessing() throws FormatException {
+        int size = config.imageSize();
+        if (source == null) {
+            return ImagePreprocessing.huggingFace(null, size, "defaults");
+        }
+        String where = source.layout() == Layout.TIMM ? source.configFile() + " pretrained_cfg"
+                : source.dir().resolve("preprocessor_config.json").toString();
+        return source.layout() == Layout.TIMM
+                ? ImagePreprocessing.timm(source.preprocessing(), size, where)
+                : ImagePreprocessing.huggingFace(source.preprocessing(), size, where);
+    }
+
+    /** Decodes, preprocesses and classifies image files: the top {@code k} classes of each, best first. */
+    public List<List<Prediction>> classify(List<Path> images, int k) throws IOException {
+        requireOpen();
+        if (k < 1) {
+            throw new IllegalArgumentException("top k must be >= 1, got " + k);
+        }
+        ImagePreprocessing pre = preprocessing();
+        int chunk = 8;
+        List<List<Prediction>> out = new ArrayList<>(images.size());
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment in = Memory.floats(a, (long) chunk * config.imageFloats());
+            MemorySegment logits = Memory.floats(a, (long) chunk * config.classes());
+            for (int start = 0; start < images.size(); start += chunk) {
+                int n = Math.min(chunk, images.size() - start);
+                for (int i = 0; i < n; i++) {
+                    Images.toTensor(Images.read(images.get(start + i)), pre, in, (long) i * config.imageFloats());
+                }
+                forward(in, 0, n, logits, 0);
+                for (int i = 0; i < n; i++) {
+                    out.add(top(Memory.toArray(logits, (long) i * config.classes(), config.classes()), k));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The k most probable classes of one row of logits (softmax in double). */
+    public List<Prediction> top(float[] logits, int k) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : logits) {
+            sum += Math.exp(v - max);
+        }
+        Integer[] order = new Integer[logits.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> Float.compare(logits[y], logits[x]));
+        List<Prediction> best = new ArrayList<>(k);
+        for (int i = 0; i < Math.min(k, order.length); i++) {
+            int c = order[i];
+            best.add(new Prediction(c, config.labels().get(c), Math.exp(logits[c] - max) / sum));
+        }
+        return best;
     }
 
     /** Unmaps the weights and stops idle sessions' threads. */
