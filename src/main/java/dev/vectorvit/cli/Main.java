@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "vit", mixinStandardHelpOptions = true, version = "vit 0.1.0",
         description = "Vision Transformer inference on the JVM with the Vector API (no native code).",
-        subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ClassifyCommand.class, PredictCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")

@@ -87,7 +87,8 @@ public final class InferenceSession implements AutoCloseable {
 
     /**
      * Runs {@code batch} images (float32 NCHW, already normalized, from float offset {@code inputOffset})
-     * and writes batch x classes logits at float offset {@code logitsOffset}.
+     * and writes batch x classes logits at float offset {@code logitsOffset}. Only the calling thread
+     * touches {@code input} and {@code logits}, so they may come from a confined arena.
      */
     public void forward(MemorySegment input, long inputOffset, int batch, MemorySegment logits, long logitsOffset) {
         forward(input, inputOffset, batch, logits, logitsOffset, null);
@@ -123,7 +124,8 @@ public final class InferenceSession implements AutoCloseable {
         if (probe != null) {
             probe.tensor("final_norm_cls", cls, 0, batch, d, d);
         }
-        gemm.multiply(false, true, batch, c.classes(), d, 1f, cls, 0, d, w.headWeight(), 0, d, 0f,
+        // On the calling thread: the caller's segments may be confined to it (and the head is small).
+        gemm.multiplyOn(0, false, true, batch, c.classes(), d, 1f, cls, 0, d, w.headWeight(), 0, d, 0f,
                 logits, logitsOffset, c.classes(), w.headBias(), 0, Activation.NONE);
     }
 
