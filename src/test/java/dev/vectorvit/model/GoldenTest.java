@@ -101,5 +101,4 @@ class GoldenTest {
         }
         return best;
     }
-
 }
