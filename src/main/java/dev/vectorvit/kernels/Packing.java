@@ -22,6 +22,23 @@ final class Packing {
     private static final int V = S.length();
     private static final long VB = (long) V * Float.BYTES;
 
+    // Lane selectors for transpose16's stages: LOb keeps row r's lanes with bit b clear and takes row
+    // r + b's lanes shifted up by b; HIb takes row r's lanes shifted down by b and keeps row r + b's.
+    private static final FloatVector LO8 = selector(8, true), HI8 = selector(8, false);
+    private static final FloatVector LO4 = selector(4, true), HI4 = selector(4, false);
+    private static final FloatVector LO2 = selector(2, true), HI2 = selector(2, false);
+    private static final FloatVector LO1 = selector(1, true), HI1 = selector(1, false);
+    private static final FloatVector ZERO = FloatVector.zero(S);
+
+    private static FloatVector selector(int b, boolean low) {
+        float[] index = new float[V];
+        for (int c = 0; c < V; c++) {
+            boolean clear = (c & b) == 0;
+            index[c] = low ? (clear ? c : c - b + V) : (clear ? c + b : c + V);
+        }
+        return FloatVector.fromArray(S, index, 0);
+    }
+
     private Packing() {}
 
     /** Packs rows [row0, row0 + rows) x k range [k0, k0 + kc) of op(A), scaled by alpha, into dst. */
@@ -53,16 +70,28 @@ final class Packing {
     /**
      * Packs k range [k0, k0 + kc) x columns [col0, col0 + cols) of op(B) into dst; nr is two vectors.
      * For B transposed (a weight stored [out, in], the common case in a transformer) each panel is a
-     * transpose: its NR source rows are copied into {@code rowsTmp} (on-heap, one bulk copy per row)
-     * and then gathered one k step at a time with the precomputed lane offsets {@code gatherIndex}
-     * (0, kc, 2 kc, ...): one vgatherdps per vector instead of sixteen scalar loads and stores.
+     * transpose: with 16 lanes, 16 x 16 blocks transposed in registers ({@link #transpose16}); with
+     * other widths, the panel's NR source rows are copied into {@code rowsTmp} (on-heap, one bulk copy
+     * per row) and gathered one k step at a time with the lane offsets {@code gatherIndex}
+     * (0, kc, 2 kc, ...).
      */
     static void packB(boolean transB, MemorySegment b, long bOff, int ldb, int k0, int kc, int col0, int cols,
                       MemorySegment dst, int nr, float[] rowsTmp, int[] gatherIndex) {
         for (int panel = 0; panel < cols; panel += nr) {
             long base = (long) panel * kc;
             int live = Math.min(nr, cols - panel);
-            if (transB) {
+            if (transB && V == 16) {
+                long ldbBytes = (long) ldb * Float.BYTES;
+                for (int p0 = 0; p0 < kc; p0 += V) {
+                    int steps = Math.min(V, kc - p0);
+                    VectorMask<Float> kMask = S.indexInRange(0, steps);
+                    for (int half = 0; half < nr; half += V) {
+                        long src = (bOff + (long) (col0 + panel + half) * ldb + k0 + p0) * Float.BYTES;
+                        long d = (base + (long) p0 * nr + half) * Float.BYTES;
+                        transpose16(b, src, ldbBytes, live - half, kMask, dst, d, (long) nr * Float.BYTES, steps);
+                    }
+                }
+            } else if (transB) {
                 for (int j = 0; j < nr; j++) {
                     if (j < live) {
                         MemorySegment.copy(b, F, (bOff + (long) (col0 + panel + j) * ldb + k0) * Float.BYTES, rowsTmp, j * kc, kc);
@@ -91,6 +120,86 @@ final class Packing {
                 }
             }
         }
+    }
+
+    /**
+     * Transposes a 16 x 16 block in registers: row j holds 16 consecutive k values of column (col + j)
+     * of B (a row of the weight as stored); afterwards vector q holds k step q of the 16 columns. Four
+     * butterfly stages swap the off-diagonal blocks of 8, 4, 2 and 1 lanes with two-source permutes
+     * (one vpermt2ps each on AVX-512): 64 permutes per 256 floats instead of 256 scalar moves.
+     * Rows at or past {@code live} read as zero; only the first {@code steps} k steps are stored.
+     */
+    private static void transpose16(MemorySegment b, long src, long ldbBytes, int live, VectorMask<Float> kMask,
+                                    MemorySegment dst, long d, long stepBytes, int steps) {
+        FloatVector r0 = 0 < live ? FloatVector.fromMemorySegment(S, b, src + 0 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector r1 = 1 < live ? FloatVector.fromMemorySegment(S, b, src + 1 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector r2 = 2 < live ? FloatVector.fromMemorySegment(S, b, src + 2 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector r3 = 3 < live ? FloatVector.fromMemorySegment(S, b, src + 3 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector r4 = 4 < live ? FloatVector.fromMemorySegment(S, b, src + 4 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector r5 = 5 < live ? FloatVector.fromMemorySegment(S, b, src + 5 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector r6 = 6 < live ? FloatVector.fromMemorySegment(S, b, src + 6 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector r7 = 7 < live ? FloatVector.fromMemorySegment(S, b, src + 7 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector r8 = 8 < live ? FloatVector.fromMemorySegment(S, b, src + 8 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector r9 = 9 < live ? FloatVector.fromMemorySegment(S, b, src + 9 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector r10 = 10 < live ? FloatVector.fromMemorySegment(S, b, src + 10 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector r11 = 11 < live ? FloatVector.fromMemorySegment(S, b, src + 11 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector r12 = 12 < live ? FloatVector.fromMemorySegment(S, b, src + 12 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector r13 = 13 < live ? FloatVector.fromMemorySegment(S, b, src + 13 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector r14 = 14 < live ? FloatVector.fromMemorySegment(S, b, src + 14 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector r15 = 15 < live ? FloatVector.fromMemorySegment(S, b, src + 15 * ldbBytes, NATIVE, kMask) : ZERO;
+        FloatVector t;
+        // Swap 8-lane blocks between rows r and r + 8.
+        t = LO8.selectFrom(r0, r8); r8 = HI8.selectFrom(r0, r8); r0 = t;
+        t = LO8.selectFrom(r1, r9); r9 = HI8.selectFrom(r1, r9); r1 = t;
+        t = LO8.selectFrom(r2, r10); r10 = HI8.selectFrom(r2, r10); r2 = t;
+        t = LO8.selectFrom(r3, r11); r11 = HI8.selectFrom(r3, r11); r3 = t;
+        t = LO8.selectFrom(r4, r12); r12 = HI8.selectFrom(r4, r12); r4 = t;
+        t = LO8.selectFrom(r5, r13); r13 = HI8.selectFrom(r5, r13); r5 = t;
+        t = LO8.selectFrom(r6, r14); r14 = HI8.selectFrom(r6, r14); r6 = t;
+        t = LO8.selectFrom(r7, r15); r15 = HI8.selectFrom(r7, r15); r7 = t;
+        // Swap 4-lane blocks between rows r and r + 4.
+        t = LO4.selectFrom(r0, r4); r4 = HI4.selectFrom(r0, r4); r0 = t;
+        t = LO4.selectFrom(r1, r5); r5 = HI4.selectFrom(r1, r5); r1 = t;
+        t = LO4.selectFrom(r2, r6); r6 = HI4.selectFrom(r2, r6); r2 = t;
+        t = LO4.selectFrom(r3, r7); r7 = HI4.selectFrom(r3, r7); r3 = t;
+        t = LO4.selectFrom(r8, r12); r12 = HI4.selectFrom(r8, r12); r8 = t;
+        t = LO4.selectFrom(r9, r13); r13 = HI4.selectFrom(r9, r13); r9 = t;
+        t = LO4.selectFrom(r10, r14); r14 = HI4.selectFrom(r10, r14); r10 = t;
+        t = LO4.selectFrom(r11, r15); r15 = HI4.selectFrom(r11, r15); r11 = t;
+        // Swap 2-lane blocks between rows r and r + 2.
+        t = LO2.selectFrom(r0, r2); r2 = HI2.selectFrom(r0, r2); r0 = t;
+        t = LO2.selectFrom(r1, r3); r3 = HI2.selectFrom(r1, r3); r1 = t;
+        t = LO2.selectFrom(r4, r6); r6 = HI2.selectFrom(r4, r6); r4 = t;
+        t = LO2.selectFrom(r5, r7); r7 = HI2.selectFrom(r5, r7); r5 = t;
+        t = LO2.selectFrom(r8, r10); r10 = HI2.selectFrom(r8, r10); r8 = t;
+        t = LO2.selectFrom(r9, r11); r11 = HI2.selectFrom(r9, r11); r9 = t;
+        t = LO2.selectFrom(r12, r14); r14 = HI2.selectFrom(r12, r14); r12 = t;
+        t = LO2.selectFrom(r13, r15); r15 = HI2.selectFrom(r13, r15); r13 = t;
+        // Swap 1-lane blocks between rows r and r + 1.
+        t = LO1.selectFrom(r0, r1); r1 = HI1.selectFrom(r0, r1); r0 = t;
+        t = LO1.selectFrom(r2, r3); r3 = HI1.selectFrom(r2, r3); r2 = t;
+        t = LO1.selectFrom(r4, r5); r5 = HI1.selectFrom(r4, r5); r4 = t;
+        t = LO1.selectFrom(r6, r7); r7 = HI1.selectFrom(r6, r7); r6 = t;
+        t = LO1.selectFrom(r8, r9); r9 = HI1.selectFrom(r8, r9); r8 = t;
+        t = LO1.selectFrom(r10, r11); r11 = HI1.selectFrom(r10, r11); r10 = t;
+        t = LO1.selectFrom(r12, r13); r13 = HI1.selectFrom(r12, r13); r12 = t;
+        t = LO1.selectFrom(r14, r15); r15 = HI1.selectFrom(r14, r15); r14 = t;
+        if (0 < steps) { r0.intoMemorySegment(dst, d + 0 * stepBytes, NATIVE); }
+        if (1 < steps) { r1.intoMemorySegment(dst, d + 1 * stepBytes, NATIVE); }
+        if (2 < steps) { r2.intoMemorySegment(dst, d + 2 * stepBytes, NATIVE); }
+        if (3 < steps) { r3.intoMemorySegment(dst, d + 3 * stepBytes, NATIVE); }
+        if (4 < steps) { r4.intoMemorySegment(dst, d + 4 * stepBytes, NATIVE); }
+        if (5 < steps) { r5.intoMemorySegment(dst, d + 5 * stepBytes, NATIVE); }
+        if (6 < steps) { r6.intoMemorySegment(dst, d + 6 * stepBytes, NATIVE); }
+        if (7 < steps) { r7.intoMemorySegment(dst, d + 7 * stepBytes, NATIVE); }
+        if (8 < steps) { r8.intoMemorySegment(dst, d + 8 * stepBytes, NATIVE); }
+        if (9 < steps) { r9.intoMemorySegment(dst, d + 9 * stepBytes, NATIVE); }
+        if (10 < steps) { r10.intoMemorySegment(dst, d + 10 * stepBytes, NATIVE); }
+        if (11 < steps) { r11.intoMemorySegment(dst, d + 11 * stepBytes, NATIVE); }
+        if (12 < steps) { r12.intoMemorySegment(dst, d + 12 * stepBytes, NATIVE); }
+        if (13 < steps) { r13.intoMemorySegment(dst, d + 13 * stepBytes, NATIVE); }
+        if (14 < steps) { r14.intoMemorySegment(dst, d + 14 * stepBytes, NATIVE); }
+        if (15 < steps) { r15.intoMemorySegment(dst, d + 15 * stepBytes, NATIVE); }
     }
 
     /** The gather offsets for {@link #packB}: lane i reads row i of a kc-wide row block. */
