@@ -57,27 +57,30 @@ final class MicroKernel {
         FloatVector c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1;
         FloatVector c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1;
         if (scale != 0f) {
-            c00 = start(c, cOff, m0, scale, bias0);
-            c01 = start(c, cOff + VB, m1, scale, bias1);
+            // Later k blocks reload C as it is: adding a zero vector there would turn -0 into +0 and
+            // make the sign of a zero result depend on KC.
+            boolean addBias = first && bias != null;
+            c00 = start(c, cOff, m0, scale, addBias, bias0);
+            c01 = start(c, cOff + VB, m1, scale, addBias, bias1);
             if (mr > 1) {
-                c10 = start(c, cOff + ldc, m0, scale, bias0);
-                c11 = start(c, cOff + ldc + VB, m1, scale, bias1);
+                c10 = start(c, cOff + ldc, m0, scale, addBias, bias0);
+                c11 = start(c, cOff + ldc + VB, m1, scale, addBias, bias1);
             }
             if (mr > 2) {
-                c20 = start(c, cOff + 2 * ldc, m0, scale, bias0);
-                c21 = start(c, cOff + 2 * ldc + VB, m1, scale, bias1);
+                c20 = start(c, cOff + 2 * ldc, m0, scale, addBias, bias0);
+                c21 = start(c, cOff + 2 * ldc + VB, m1, scale, addBias, bias1);
             }
             if (mr > 3) {
-                c30 = start(c, cOff + 3 * ldc, m0, scale, bias0);
-                c31 = start(c, cOff + 3 * ldc + VB, m1, scale, bias1);
+                c30 = start(c, cOff + 3 * ldc, m0, scale, addBias, bias0);
+                c31 = start(c, cOff + 3 * ldc + VB, m1, scale, addBias, bias1);
             }
             if (mr > 4) {
-                c40 = start(c, cOff + 4 * ldc, m0, scale, bias0);
-                c41 = start(c, cOff + 4 * ldc + VB, m1, scale, bias1);
+                c40 = start(c, cOff + 4 * ldc, m0, scale, addBias, bias0);
+                c41 = start(c, cOff + 4 * ldc + VB, m1, scale, addBias, bias1);
             }
             if (mr > 5) {
-                c50 = start(c, cOff + 5 * ldc, m0, scale, bias0);
-                c51 = start(c, cOff + 5 * ldc + VB, m1, scale, bias1);
+                c50 = start(c, cOff + 5 * ldc, m0, scale, addBias, bias0);
+                c51 = start(c, cOff + 5 * ldc + VB, m1, scale, addBias, bias1);
             }
         }
 
@@ -140,9 +143,14 @@ final class MicroKernel {
                 : FloatVector.fromMemorySegment(S, s, off, NATIVE, m);
     }
 
-    private static FloatVector start(MemorySegment c, long off, VectorMask<Float> m, float scale, FloatVector bias) {
+    /** scale * C, plus the bias row if addBias. */
+    private static FloatVector start(MemorySegment c, long off, VectorMask<Float> m, float scale, boolean addBias,
+                                     FloatVector bias) {
         FloatVector v = load(c, off, m);
-        return (scale == 1f ? v : v.mul(scale)).add(bias);
+        if (scale != 1f) {
+            v = v.mul(scale);
+        }
+        return addBias ? v.add(bias) : v;
     }
 
     private static void put(FloatVector v, MemorySegment c, long off, VectorMask<Float> m) {
