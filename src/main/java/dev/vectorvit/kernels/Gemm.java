@@ -24,6 +24,9 @@ import java.lang.foreign.MemorySegment;
  * C is narrow); each element is computed by the same FMA chain whoever computes it, so results are
  * bitwise identical for every thread count and blocking.
  *
+ * <p>With a team of several threads the operands must be readable from all of them: segments of a
+ * confined arena are rejected (IllegalArgumentException) before any member starts.
+ *
  * <p>An instance owns per-member packing buffers: use it from one thread at a time (one per model
  * call or per thread); {@link #multiplyOn} runs on one member inside a job of the team.
  */
@@ -68,6 +71,12 @@ public final class Gemm implements ThreadTeam.Job {
                          float beta, MemorySegment c, long cOff, int ldc,
                          MemorySegment bias, long biasOff, Activation act) {
         check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, bias, biasOff, act);
+        requireShared("A", a);
+        requireShared("B", b);
+        requireShared("C", c);
+        if (bias != null) {
+            requireShared("bias", bias);
+        }
         this.transA = transA;
         this.transB = transB;
         this.m = m;
@@ -91,6 +100,14 @@ public final class Gemm implements ThreadTeam.Job {
             team.run(this);
         } finally {
             this.a = this.b = this.c = this.bias = null;
+        }
+    }
+
+    /** Helper threads cannot read a confined arena's memory: say so before any member starts. */
+    private void requireShared(String name, MemorySegment s) {
+        if (!team.canShare(s)) {
+            throw new IllegalArgumentException(name + " is confined to one thread, but a team of " + team.size()
+                    + " threads runs this product: allocate it from a shared, global or automatic arena");
         }
     }
 

@@ -6,7 +6,12 @@ import java.lang.foreign.MemorySegment;
 /**
  * LayerNorm over the last dimension: y = (x - mean) / sqrt(var + eps) * gamma + beta for each of
  * {@code rows} rows of {@code cols} floats. y may be x itself (same offset and leading dimension) but
- * must not partly overlap it. Vector error bound (tested): |y - ref| <= 1e-5 (|gamma| + |beta|) + 2e-6 |ref|.
+ * must not partly overlap it. Vector error against the double reference: within
+ * 1e-5 (|gamma| + |beta|) + 2e-6 |ref| in every measured case (rows up to 300 wide, including a mean of 1e4
+ * with a spread of 1e-2); the property tests assert the worst-case bound derived from the rounding steps,
+ * 2 (m + 4) u (|gamma| (1 + |z|) (1 + w)^2 + |beta|), with z the exact normalised value, m = cols / V + V
+ * additions per term of a lane-parallel sum, u = 2^-24 and w the float mean's possible error in units of the
+ * standard deviation (see LayerNormProperties).
  */
 public final class LayerNorm {
     private LayerNorm() {}

@@ -1,5 +1,6 @@
 package dev.vectorvit.kernels;
 
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -64,7 +65,7 @@ public final class ThreadTeam implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("thread team is closed");
         }
-        if (size == 1 || turn.isHeldByCurrentThread() || Thread.currentThread() instanceof Helper h && h.team() == this) {
+        if (runsInline()) {
             for (int m = 0; m < size; m++) {
                 work.run(m, size);
             }
@@ -106,6 +107,27 @@ public final class ThreadTeam implements AutoCloseable {
         } finally {
             turn.unlock();
         }
+    }
+
+    /** True when a job started now would run on the calling thread alone (one member, or nested in a job). */
+    private boolean runsInline() {
+        return size == 1 || turn.isHeldByCurrentThread() || Thread.currentThread() instanceof Helper h && h.team() == this;
+    }
+
+    /**
+     * True when a job started now from this thread may access {@code segment} on every member: false for a
+     * segment of a confined arena when the job would reach the helper threads.
+     */
+    boolean canShare(MemorySegment segment) {
+        if (runsInline()) {
+            return true;
+        }
+        for (Thread t : helpers) {
+            if (!segment.isAccessibleBy(t)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void helperLoop(int member) {
