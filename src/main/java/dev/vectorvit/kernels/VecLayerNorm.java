@@ -4,14 +4,14 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * LayerNorm of each row in three vector passes: the mean; the sums of d = x - mean and of d^2 (the
  * "corrected two-pass" variance, var = (sum d^2 - (sum d)^2 / n) / n, which also cancels the rounding
  * error of the first mean: rows like 1e4 + noise of 1e-2 keep their variance); then
- * y = d * (rstd * gamma) + beta. Each pass keeps V partial sums in one vector, reduced once per row.
+ * y = d * (rstd * gamma) + beta. Each pass keeps V partial sums in one vector, reduced once per row
+ * in a fixed order ({@link Lanes#sum}).
  */
 final class VecLayerNorm {
     private static final VectorSpecies<Float> S = Lanes.F;
@@ -40,7 +40,7 @@ final class VecLayerNorm {
             acc = acc.add(FloatVector.fromMemorySegment(S, x, xb + (long) j * Float.BYTES, NATIVE));
         }
         acc = acc.add(FloatVector.fromMemorySegment(S, x, xb + tailOff, NATIVE, tail));
-        float mean = acc.reduceLanes(VectorOperators.ADD) / n;
+        float mean = Lanes.sum(acc) / n;
 
         FloatVector s1 = FloatVector.zero(S);
         FloatVector s2 = FloatVector.zero(S);
@@ -52,8 +52,8 @@ final class VecLayerNorm {
         FloatVector dt = FloatVector.fromMemorySegment(S, x, xb + tailOff, NATIVE, tail).sub(mean, tail);
         s1 = s1.add(dt);
         s2 = dt.fma(dt, s2);
-        float sum1 = s1.reduceLanes(VectorOperators.ADD);
-        float var = Math.max(0f, (s2.reduceLanes(VectorOperators.ADD) - sum1 * sum1 / n) / n);
+        float sum1 = Lanes.sum(s1);
+        float var = Math.max(0f, (Lanes.sum(s2) - sum1 * sum1 / n) / n);
         float rstd = (float) (1.0 / Math.sqrt((double) var + eps));
 
         for (int j = 0; j < bound; j += V) {
