@@ -3,6 +3,7 @@ package dev.vectorvit.cli;
 import dev.vectorvit.io.FormatException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,6 +63,9 @@ public final class Main implements Runnable {
         }
         if (e instanceof AccessDeniedException a) {
             return a.getFile() + ": permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getFile() != null) {
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName());
         }
         if (e instanceof FormatException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
             return e.getMessage();

@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -152,6 +154,10 @@ public final class Npy {
         }
         byte[] header = header(shape);
         Path target = file.toAbsolutePath();
+        // Errors name the file asked for, not the temporary one (here and in the catch below).
+        if (target.getParent() != null && !Files.isDirectory(target.getParent())) {
+            throw new NoSuchFileException(file.toString(), null, "folder " + target.getParent() + " does not exist");
+        }
         Path temp = target.resolveSibling("." + target.getFileName() + "."
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         try {
@@ -176,6 +182,12 @@ public final class Npy {
                 Files.deleteIfExists(temp);
             } catch (IOException suppressed) {
                 t.addSuppressed(suppressed);
+            }
+            if (t instanceof FileSystemException e && temp.toString().equals(e.getFile())) {
+                FileSystemException named = new FileSystemException(file.toString(), null,
+                        e.getReason() != null ? e.getReason() : e.getClass().getSimpleName());
+                named.initCause(e);
+                throw named;
             }
             throw t;
         }

@@ -28,6 +28,19 @@ final class Lanes {
         return VectorSpecies.of(float.class, VectorShape.forBitSize(wanted));
     }
 
+    /**
+     * The sum of {@code v}'s lanes in one fixed order (upper half onto lower half, repeatedly), so that
+     * it is the same bits however the JIT compiles the caller. {@code reduceLanes(ADD)} leaves the order
+     * to the implementation, and the interpreter's and C2's orders differ: a forward pass changed its
+     * logits in the last bits once LayerNorm and softmax were compiled.
+     */
+    static float sum(FloatVector v) {
+        for (int half = v.length() / 2; half > 0; half >>= 1) {
+            v = v.add(v.slice(half));
+        }
+        return v.lane(0);
+    }
+
     static String describe() {
         return F.vectorBitSize() + "-bit (" + N + " floats)";
     }

@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * "corrected two-pass" variance, var = (sum d^2 - (sum d)^2 / n) / n, which also cancels the rounding
  * error of the first mean: rows like 1e4 + noise of 1e-2 keep their variance); then
  * y = (d - corr) * (rstd * gamma) + beta, where corr = (sum d) / n removes the first mean's error from d
- * too (without it such rows are off by up to 0.2 after normalisation). Each pass keeps V partial sums in one vector, reduced once per row.
+ * too (without it such rows are off by up to 0.2 after normalisation). Each pass keeps V partial sums
+ * in one vector, reduced once per row in a fixed order ({@link Lanes#sum}).
  */
 final class VecLayerNorm {
     private static final VectorSpecies<Float> S = Lanes.F;
@@ -41,7 +41,7 @@ final class VecLayerNorm {
             acc = acc.add(FloatVector.fromMemorySegment(S, x, xb + (long) j * Float.BYTES, NATIVE));
         }
         acc = acc.add(FloatVector.fromMemorySegment(S, x, xb + tailOff, NATIVE, tail));
-        float mean = acc.reduceLanes(VectorOperators.ADD) / n;
+        float mean = Lanes.sum(acc) / n;
 
         FloatVector s1 = FloatVector.zero(S);
         FloatVector s2 = FloatVector.zero(S);
@@ -53,11 +53,11 @@ final class VecLayerNorm {
         FloatVector dt = FloatVector.fromMemorySegment(S, x, xb + tailOff, NATIVE, tail).sub(mean, tail);
         s1 = s1.add(dt);
         s2 = dt.fma(dt, s2);
-        float sum1 = s1.reduceLanes(VectorOperators.ADD);
+        float sum1 = Lanes.sum(s1);
         // mean + corr is the row mean to about twice float precision; it must stay split, since a single
         // float rounds a mean of 1e4 by 5e-4, a large error next to a standard deviation of 1e-2.
         float corr = sum1 / n;
-        float var = Math.max(0f, (s2.reduceLanes(VectorOperators.ADD) - sum1 * corr) / n);
+        float var = Math.max(0f, (Lanes.sum(s2) - sum1 * corr) / n);
         float rstd = (float) (1.0 / Math.sqrt((double) var + eps));
 
         for (int j = 0; j < bound; j += V) {

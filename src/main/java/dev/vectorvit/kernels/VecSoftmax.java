@@ -56,7 +56,7 @@ final class VecSoftmax {
             e.intoMemorySegment(x, xb + tailOff, NATIVE, tail);
             sum = sum.add(e, tail);
         }
-        float inv = 1f / sum.reduceLanes(VectorOperators.ADD);
+        float inv = 1f / Lanes.sum(sum);
         for (int j = 0; j < bound; j += V) {
             long o = xb + (long) j * Float.BYTES;
             FloatVector.fromMemorySegment(S, x, o, NATIVE).mul(inv).intoMemorySegment(x, o, NATIVE);

@@ -4,6 +4,7 @@ import dev.vectorvit.io.FormatException;
 import dev.vectorvit.io.ImagePreprocessing;
 import dev.vectorvit.io.Images;
 import dev.vectorvit.io.SafeTensors;
+import dev.vectorvit.tensor.Checks;
 import dev.vectorvit.tensor.Memory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -142,6 +143,7 @@ public final class ViTModel implements AutoCloseable {
 
     /** Logits [batch x classes] of float32 NCHW images given as an array. */
     public float[] logits(float[] images, int batch) {
+        Checks.positive("batch", batch);
         if (images.length != (long) batch * config.imageFloats()) {
             throw new IllegalArgumentException(images.length + " floats for " + batch + " images of "
                     + config.channels() + "x" + config.imageSize() + "x" + config.imageSize());
@@ -198,6 +200,12 @@ public final class ViTModel implements AutoCloseable {
 
     /** The k most probable classes of one row of logits (softmax in double). */
     public List<Prediction> top(float[] logits, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("top k must be >= 1, got " + k);
+        }
+        if (logits.length != config.classes()) {
+            throw new IllegalArgumentException(logits.length + " logits for a model of " + config.classes() + " classes");
+        }
         double max = Double.NEGATIVE_INFINITY;
         for (float v : logits) {
             max = Math.max(max, v);

@@ -25,7 +25,16 @@ final class WeightLoader {
             throw new FormatException(src.weightsFile() + ": no tensor '" + src.layout().marker() + "': the weights are not in the "
                     + src.layout() + " layout that " + src.configFile().getFileName() + " describes");
         }
-        return new WeightLoader(st, src).weights();
+        ViTWeights w = new WeightLoader(st, src).weights();
+        // Blocks beyond the config's depth would be ignored silently, and the logits wrong.
+        ViTConfig c = src.config();
+        String extra = (src.layout() == Layout.HUGGING_FACE ? "vit.encoder.layer." : "blocks.") + c.layers() + ".";
+        if (st.names().stream().anyMatch(n -> n.startsWith(extra))) {
+            throw new FormatException(src.weightsFile() + ": has tensors '" + extra + "*' but "
+                    + src.configFile().getFileName() + " describes " + c.layers() + " layers ("
+                    + (src.layout() == Layout.HUGGING_FACE ? "num_hidden_layers" : "depth") + ")");
+        }
+        return w;
     }
 
     private ViTWeights weights() throws FormatException {

@@ -2,7 +2,6 @@ package dev.vectorvit.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectorvit.io.Npy;
 import dev.vectorvit.io.TestResources;
@@ -23,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class GoldenTest {
     /** Float32 inference against a float64 reference: PyTorch's own float32 run is ~2e-6 off. */
-    private static final double LOGITS_TOLERANCE = 1e-4;
+    private static final double LOGITS_TOLERANCE = Fixtures.LOGITS_TOLERANCE;
     private static final double INTERMEDIATE_TOLERANCE = 1e-4;
 
     @ParameterizedTest(name = "{0}/{1}, {2} threads")
@@ -52,44 +51,19 @@ class GoldenTest {
                 seen.put(name, copy);
             });
             float[] got = Memory.toArray(logits, 0, batch * c.classes());
-            assertClose("logits", expected, got, LOGITS_TOLERANCE);
+            Fixtures.assertClose("logits", expected, got, LOGITS_TOLERANCE);
             for (int b = 0; b < batch; b++) {
-                assertEquals(argmax(expected, b * c.classes(), c.classes()), argmax(toDoubles(got), b * c.classes(), c.classes()),
+                assertEquals(argmax(expected, b * c.classes(), c.classes()), argmax(Fixtures.toDoubles(got), b * c.classes(), c.classes()),
                         "top-1 of image " + b);
             }
             for (String name : new String[] {"embeddings", "block0", "final_norm_cls"}) {
                 double[] want = Npy.read(TestResources.path(dir + name + ".npy")).toDoubles();
-                assertClose(name, want, seen.get(name), INTERMEDIATE_TOLERANCE);
+                Fixtures.assertClose(name, want, seen.get(name), INTERMEDIATE_TOLERANCE);
             }
             // The pooled path gives the same bits as this session.
-            float[] pooled = model.logits(toFloats(input), batch);
+            float[] pooled = model.logits(Fixtures.toFloats(input), batch);
             assertArrayEquals(got, pooled);
         }
-    }
-
-    static float[] toFloats(double[] v) {
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            f[i] = (float) v[i];
-        }
-        return f;
-    }
-
-    static double[] toDoubles(float[] v) {
-        double[] d = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            d[i] = v[i];
-        }
-        return d;
-    }
-
-    static void assertClose(String what, double[] expected, float[] actual, double tolerance) {
-        assertEquals(expected.length, actual.length, what + " length");
-        double worst = 0;
-        for (int i = 0; i < expected.length; i++) {
-            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
-        }
-        assertTrue(worst <= tolerance, what + ": max abs difference " + worst + " > " + tolerance);
     }
 
     static int argmax(double[] v, int from, int n) {

@@ -1,0 +1,235 @@
+package dev.vectorvit.cli;
+
+import static dev.vectorvit.model.Fixtures.assertMessage;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vectorvit.io.Json;
+import dev.vectorvit.io.Npy;
+import dev.vectorvit.io.NpyArray;
+import dev.vectorvit.io.TestResources;
+import dev.vectorvit.model.Fixtures;
+import dev.vectorvit.tensor.Memory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The {@code vit} command line through {@link Main#run}: exit codes, output and error lines. */
+final class CliTest {
+    @TempDir
+    Path tmp;
+
+    private static final String MODEL = Fixtures.fixture(Fixtures.TINY_HF).toString();
+    private static final String INPUT = Fixtures.fixture("vit-tiny/input.npy").toString();
+
+    /** What one run printed, and its exit code. */
+    private record Run(int code, String out, String err) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+
+        /** Exit code 1 and a single "error: ..." line naming {@code parts}, no stack trace. */
+        void failedWith(String... parts) {
+            assertEquals(1, code, this::toString);
+            assertEquals(1, errLines().size(), () -> "one line on stderr: " + err);
+            assertTrue(err.startsWith("error: "), err);
+            assertMessage(err.strip(), parts);
+        }
+    }
+
+    private static Run vit(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    // ---- usage ----
+
+    @Test
+    void helpListsTheCommands() {
+        Run r = vit("--help");
+        assertEquals(0, r.code(), r::toString);
+        for (String command : List.of("classify", "predict", "bench")) {
+            assertTrue(r.out().contains(command), "--help lists " + command + ": " + r.out());
+        }
+        assertEquals("", r.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"classify", "predict", "bench"})
+    void subcommandHelp(String command) {
+        Run r = vit(command, "--help");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("Usage: vit " + command), r.out());
+        assertTrue(r.out().contains("--threads"), r.out());
+    }
+
+    @Test
+    void noSubcommandIsAUsageError() {
+        Run r = vit();
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().startsWith("error: a command is required"), r.err());
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Run r = vit("predict", "--model", MODEL, "--input", INPUT, "--output", "x.npy", "--frobnicate");
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.errLines().getFirst().startsWith("error: ") && r.err().contains("--frobnicate"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"classify", "predict", "bench"})
+    void zeroThreadsIsAUsageError(String command) {
+        Run r = switch (command) {
+            case "classify" -> vit("classify", "--threads", "0", "--model", MODEL, image());
+            case "predict" -> vit("predict", "--threads", "0", "--model", MODEL, "--input", INPUT, "--output",
+                    tmp.resolve("never.npy").toString());
+            default -> vit("bench", "--threads", "0", "--model", MODEL, "--iterations", "1");
+        };
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.errLines().getFirst().equals("error: --threads must be >= 1, got 0"), r.err());
+        assertFalse(Files.exists(tmp.resolve("never.npy")));
+    }
+
+    // ---- predict ----
+
+    @Test
+    void predictRoundTrip() throws IOException {
+        Path output = tmp.resolve("OUT.npy");
+        Run r = vit("predict", "--threads", "2", "--batch", "1", "--model", MODEL, "--input", INPUT,
+                "--output", output.toString());
+        assertEquals(0, r.code(), r::toString);
+        NpyArray logits = Npy.read(output);
+        assertEquals("<f4", logits.descr());
+        assertEquals(List.of(2L, 10L), Arrays.stream(logits.shape()).boxed().toList());
+        Fixtures.assertClose("OUT.npy", Fixtures.logits("vit-tiny"), Fixtures.toFloats(logits.toDoubles()),
+                Fixtures.LOGITS_TOLERANCE);
+    }
+
+    @Test
+    void predictRefusesAFloat64Input() throws IOException {
+        Path input = tmp.resolve("f64.npy");
+        Fixtures.writeFloat64Npy(input, new long[] {2, 3, 32, 32}, Fixtures.toDoubles(Fixtures.input("vit-tiny")));
+        Path output = tmp.resolve("OUT.npy");
+        vit("predict", "--model", MODEL, "--input", input.toString(), "--output", output.toString())
+                .failedWith(input.toString(), "expected float32", "'<f8'");
+        assertFalse(Files.exists(output));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2,3072", "2,3,16,16", "2,1,32,32", "0,3,32,32"})
+    void predictRefusesAnInputOfTheWrongShape(String dims) throws IOException {
+        long[] shape = Arrays.stream(dims.split(",")).mapToLong(Long::parseLong).toArray();
+        Path input = tmp.resolve("bad.npy");
+        long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        try (Arena a = Arena.ofConfined()) {
+            Npy.write(input, Memory.floats(a, Math.max(1, count)), 0, shape);
+        }
+        vit("predict", "--model", MODEL, "--input", input.toString(), "--output", tmp.resolve("OUT.npy").toString())
+                .failedWith(input.toString(), "is not [N, 3, 32, 32]");
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() throws IOException {
+        Path input = tmp.resolve("bad.npy");
+        try (Arena a = Arena.ofConfined()) {
+            Npy.write(input, Memory.floats(a, 6144), 0, new long[] {2, 3072});
+        }
+        Run r = vit("--verbose", "predict", "--model", MODEL, "--input", input.toString(), "--output",
+                tmp.resolve("OUT.npy").toString());
+        assertEquals(1, r.code(), r::toString);
+        List<String> lines = r.errLines();
+        assertTrue(lines.getFirst().startsWith("error: " + input), r.err());
+        assertTrue(lines.size() > 2 && lines.get(1).startsWith("dev.vectorvit.io.FormatException: ")
+                && lines.get(2).strip().startsWith("at dev.vectorvit."), r.err());
+    }
+
+    @Test
+    void missingModelFolder() {
+        Path missing = tmp.resolve("no-model");
+        vit("classify", "--model", missing.toString(), image()).failedWith("error: " + missing + ": model folder not found");
+        vit("predict", "--model", missing.toString(), "--input", INPUT, "--output", tmp.resolve("o.npy").toString())
+                .failedWith("error: " + missing + ": ");
+    }
+
+    @Test
+    void missingInputFile() {
+        Path missing = tmp.resolve("in.npy");
+        vit("predict", "--model", MODEL, "--input", missing.toString(), "--output", tmp.resolve("o.npy").toString())
+                .failedWith("error: " + missing + ": ");
+    }
+
+    @Test
+    void unwritableOutputNamesTheOutput() throws IOException {
+        Path inMissingFolder = tmp.resolve("no-such-folder").resolve("OUT.npy");
+        vit("predict", "--model", MODEL, "--input", INPUT, "--output", inMissingFolder.toString())
+                .failedWith("error: " + inMissingFolder + ": folder " + inMissingFolder.getParent() + " does not exist");
+        Path folder = Files.createDirectories(tmp.resolve("OUT.npy"));
+        Files.writeString(folder.resolve("keep"), "x");
+        vit("predict", "--model", MODEL, "--input", INPUT, "--output", folder.toString())
+                .failedWith("error: " + folder + ": ");
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertEquals(List.of("OUT.npy"), files.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
+        }
+    }
+
+    // ---- classify ----
+
+    private static String image() {
+        return TestResources.path("images/rgb_37x23.png").toString();
+    }
+
+    @Test
+    void classifyPrintsEachImageAndItsTopK() {
+        String second = TestResources.path("images/photo_45x33.jpg").toString();
+        Run r = vit("classify", "--threads", "1", "--model", MODEL, "--top", "3", image(), second);
+        assertEquals(0, r.code(), r::toString);
+        List<String> lines = r.out().lines().toList();
+        assertEquals(8, lines.size(), r.out());
+        assertEquals(image(), lines.get(0));
+        assertEquals(second, lines.get(4));
+        for (int i : new int[] {1, 2, 3, 5, 6, 7}) {
+            assertTrue(lines.get(i).matches(" +[01]\\.\\d{4}  class_\\d"), lines.get(i));
+        }
+    }
+
+    @Test
+    void classifyAnUndecodableImage() throws IOException {
+        Path bad = Files.writeString(tmp.resolve("bad.jpg"), "not a JPEG");
+        vit("classify", "--model", MODEL, image(), bad.toString()).failedWith("error: " + bad + ": ");
+    }
+
+    // ---- bench ----
+
+    @Test
+    void benchJson() throws IOException {
+        Run r = vit("bench", "--threads", "1", "--model", MODEL, "--iterations", "2", "--warmup", "0", "--json");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(1, r.out().lines().count(), "one line on stdout: " + r.out());
+        Map<String, Object> json = Json.object(Json.parse(r.out().strip(), "stdout"), "bench output", "stdout");
+        for (String key : List.of("median_ms", "images_per_s", "gflops", "first_logits_since_jvm_start_ms",
+                "peak_rss_bytes")) {
+            double v = Json.number(json.get(key), key, "stdout");
+            assertTrue(v > 0, key + " = " + v);
+        }
+        assertInstanceOf(Long.class, json.get("peak_rss_bytes"));
+        assertEquals(MODEL, json.get("model"));
+        assertEquals(2L, json.get("iterations"));
+    }
+}
