@@ -69,8 +69,10 @@ public final class InferenceSession implements AutoCloseable {
         }
         long bytes = workspaceBytes(c, batch, team.size());
         if (bytes > model.workspaceLimit()) {
-            throw new IllegalArgumentException("batch " + batch + " needs " + (bytes >> 20) + " MiB of workspace, over the limit of "
-                    + (model.workspaceLimit() >> 20) + " MiB (raise it with ViTModel.Options.workspaceLimitBytes)");
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "batch %d needs %.1f MiB of workspace, over the limit of %.1f MiB (raise it with "
+                            + "ViTModel.Options.withWorkspaceLimitBytes)", batch, bytes / 1048576.0,
+                    model.workspaceLimit() / 1048576.0));
         }
         long r = (long) batch * c.tokens();
         int d = c.hidden();

@@ -504,7 +504,8 @@ final class ModelLoadingTest {
             out.fill((byte) 0x7f);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> m.forward(in, 0, batch, out, 0));
-            assertMessage(e.getMessage(), "batch 64 needs " + (need >> 20) + " MiB", "limit of 1 MiB");
+            assertMessage(e.getMessage(), String.format(java.util.Locale.ROOT, "batch 64 needs %.1f MiB", need / 1048576.0),
+                    "limit of 1.0 MiB", "withWorkspaceLimitBytes");
             assertEquals(-1, out.mismatch(Memory.floats(a, out.byteSize() / 4).fill((byte) 0x7f)),
                     "the logits are untouched");
             // A batch that fits still runs on the same model.
