@@ -2,6 +2,7 @@ package dev.vectorvit.cli;
 
 import dev.vectorvit.kernels.Simd;
 import dev.vectorvit.model.InferenceSession;
+import dev.vectorvit.model.Op;
 import dev.vectorvit.model.ViTConfig;
 import dev.vectorvit.model.ViTModel;
 import dev.vectorvit.tensor.Memory;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -43,6 +45,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object on stdout instead of the report.")
     boolean json;
+
+    @Option(names = "--profile", description = "Also time each operation of the forward pass (ms per pass, GFLOPS).")
+    boolean profile;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -87,6 +92,7 @@ final class BenchCommand implements Callable<Integer> {
                 session.forward(input, 0, batch, logits, 0);
                 progress(err, "warm-up " + (i + 1) + "/" + warmup);
             }
+            session.setProfiling(profile);
             double[] ms = new double[iterations];
             for (int i = 0; i < iterations; i++) {
                 long s = System.nanoTime();
@@ -103,6 +109,9 @@ final class BenchCommand implements Callable<Integer> {
                     ms[ms.length - 1], p10, p90, imagesPerSecond, gflops, c.flopsPerImage() / 1e9,
                     mainStart - jvmStart, loadMs, firstMs, firstDone - jvmStart, peakRss);
             cl.getOut().println(json ? res.json() : res.report());
+            if (profile && !json) {
+                cl.getOut().println(profileTable(session.profile(), c, batch));
+            }
         }
         return 0;
     }
@@ -110,6 +119,20 @@ final class BenchCommand implements Callable<Integer> {
     private void progress(PrintWriter err, String line) {
         err.println(line);
         err.flush();
+    }
+
+    /** A markdown table of the mean time per pass of each operation, with the GEMMs' GFLOPS. */
+    static String profileTable(Map<Op, Double> nanos, ViTConfig c, int batch) {
+        double total = nanos.values().stream().mapToDouble(Double::doubleValue).sum();
+        StringBuilder sb = new StringBuilder("\n| operation | ms per pass | share | GFLOPS |\n|---|---:|---:|---:|\n");
+        for (Map.Entry<Op, Double> e : nanos.entrySet()) {
+            double flops = e.getKey().flops(c, batch);
+            sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.1f%% | %s |%n", e.getKey().label(), e.getValue() / 1e6,
+                    100 * e.getValue() / total, flops == 0 ? "" : String.format(Locale.ROOT, "%.0f", flops / e.getValue())));
+        }
+        sb.append(String.format(Locale.ROOT, "| total (timed parts) | %.2f | 100%% | %.0f |", total / 1e6,
+                c.flopsPerImage() * batch / total));
+        return sb.toString();
     }
 
     static double percentile(double[] sorted, double p) {

@@ -10,6 +10,10 @@ import dev.vectorvit.tensor.Checks;
 import dev.vectorvit.tensor.Memory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * What one caller needs to run a {@link ViTModel}: a thread team, the GEMM's packing buffers and the
@@ -39,6 +43,13 @@ public final class InferenceSession implements AutoCloseable {
     private int capacity;
     private MemorySegment x, xn, qkv, ctx, hidden, patches, scores, cls;
 
+    // Per-operation wall time, summed over passes while profiling is on; attention's parts are timed
+    // by each member and averaged over the members.
+    private boolean profiling;
+    private final long[] nanos = new long[Op.values().length];
+    private final long[][] memberNanos;
+    private int profiledPasses;
+
     // The pass in flight, read by the team's jobs.
     private int batch;
     private ViTWeights.Layer layer;
@@ -48,6 +59,53 @@ public final class InferenceSession implements AutoCloseable {
         this.c = model.config();
         this.team = ThreadTeam.of(threads);
         this.gemm = new Gemm(team);
+        this.memberNanos = new long[threads][Op.values().length];
+    }
+
+    /** Turns per-operation timing on or off (off by default) and clears what was measured. */
+    public void setProfiling(boolean on) {
+        profiling = on;
+        Arrays.fill(nanos, 0);
+        for (long[] m : memberNanos) {
+            Arrays.fill(m, 0);
+        }
+        profiledPasses = 0;
+    }
+
+    /** Mean wall time per pass of each operation, in nanoseconds, since profiling was turned on. */
+    public Map<Op, Double> profile() {
+        Map<Op, Double> out = new EnumMap<>(Op.class);
+        for (Op op : Op.values()) {
+            double sum = nanos[op.ordinal()];
+            for (long[] m : memberNanos) {
+                sum += (double) m[op.ordinal()] / memberNanos.length;
+            }
+            out.put(op, profiledPasses == 0 ? 0 : sum / profiledPasses);
+        }
+        return out;
+    }
+
+    private long clock() {
+        return profiling ? System.nanoTime() : 0;
+    }
+
+    /** Adds the time since {@code start} to {@code op}; returns the new start. */
+    private long lap(Op op, long start) {
+        if (!profiling) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        nanos[op.ordinal()] += now - start;
+        return now;
+    }
+
+    private long lap(int member, Op op, long start) {
+        if (!profiling) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        memberNanos[member][op.ordinal()] += now - start;
+        return now;
     }
 
     public int threads() {
@@ -69,7 +127,7 @@ public final class InferenceSession implements AutoCloseable {
         }
         long bytes = workspaceBytes(c, batch, team.size());
         if (bytes > model.workspaceLimit()) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "batch %d needs %.1f MiB of workspace, over the limit of %.1f MiB (raise it with "
                             + "ViTModel.Options.withWorkspaceLimitBytes)", batch, bytes / 1048576.0,
                     model.workspaceLimit() / 1048576.0));
@@ -109,7 +167,9 @@ public final class InferenceSession implements AutoCloseable {
         int t = c.tokens(), d = c.hidden();
         int rows = batch * t;
 
+        long t0 = clock();
         embed(w, input, inputOffset);
+        lap(Op.PATCH_EMBEDDING, t0);
         if (probe != null) {
             probe.tensor("embeddings", x, 0, rows, d, d);
         }
@@ -122,6 +182,7 @@ public final class InferenceSession implements AutoCloseable {
         }
         layer = null;
         // Final LayerNorm of the class tokens only (rows 0, t, 2t, ...), then the head.
+        long th = clock();
         LayerNorm.apply(batch, d, x, 0, t * d, w.normWeight(), 0, w.normBias(), 0, c.eps(), cls, 0, d);
         if (probe != null) {
             probe.tensor("final_norm_cls", cls, 0, batch, d, d);
@@ -129,6 +190,10 @@ public final class InferenceSession implements AutoCloseable {
         // On the calling thread: the caller's segments may be confined to it (and the head is small).
         gemm.multiplyOn(0, false, true, batch, c.classes(), d, 1f, cls, 0, d, w.headWeight(), 0, d, 0f,
                 logits, logitsOffset, c.classes(), w.headBias(), 0, Activation.NONE);
+        lap(Op.HEAD, th);
+        if (profiling) {
+            profiledPasses++;
+        }
     }
 
     /** x = [cls; patches W^T + b] + positions, per image. */
@@ -162,22 +227,30 @@ public final class InferenceSession implements AutoCloseable {
     private void block(int rows) {
         ViTWeights.Layer l = layer;
         int d = c.hidden();
+        long t = clock();
         team.run(norm1Job);
+        t = lap(Op.LAYER_NORM, t);
         MemorySegment[] qw = l.qkvWeight(), qb = l.qkvBias();
         int part = 3 * d / qw.length;
         for (int i = 0; i < qw.length; i++) {
             gemm.multiply(false, true, rows, part, d, 1f, xn, 0, d, qw[i], 0, d, 0f, qkv, (long) i * part, 3 * d,
                     qb[i], 0, Activation.NONE);
         }
+        t = lap(Op.QKV, t);
         team.run(attentionJob);
+        t = clock();
         // x += ctx Wo^T + bo: the residual add is the GEMM's beta = 1 on x.
         gemm.multiply(false, true, rows, d, d, 1f, ctx, 0, d, l.projWeight(), 0, d, 1f, x, 0, d,
                 l.projBias(), 0, Activation.NONE);
+        t = lap(Op.OUTPUT_PROJECTION, t);
         team.run(norm2Job);
+        t = lap(Op.LAYER_NORM, t);
         gemm.multiply(false, true, rows, c.mlp(), d, 1f, xn, 0, d, l.fc1Weight(), 0, d, 0f, hidden, 0, c.mlp(),
                 l.fc1Bias(), 0, c.activation());
+        t = lap(Op.FC1_GELU, t);
         gemm.multiply(false, true, rows, d, c.mlp(), 1f, hidden, 0, c.mlp(), l.fc2Weight(), 0, c.mlp(), 1f, x, 0, d,
                 l.fc2Bias(), 0, Activation.NONE);
+        lap(Op.FC2, t);
     }
 
     /** This member's contiguous share of the rows, through LayerNorm 1 or 2 into xn. */
@@ -200,11 +273,15 @@ public final class InferenceSession implements AutoCloseable {
         for (int pair = member; pair < batch * c.heads(); pair += members) {
             int b = pair / c.heads(), h = pair % c.heads();
             long q = (long) b * t * ld + (long) h * hd;
+            long t0 = clock();
             gemm.multiplyOn(member, false, true, t, t, hd, 1f, qkv, q, ld, qkv, q + d, ld, 0f, scores, s, t,
                     null, 0, Activation.NONE);
+            t0 = lap(member, Op.ATTENTION_SCORES, t0);
             Softmax.apply(t, t, scale, scores, s, t);
+            t0 = lap(member, Op.SOFTMAX, t0);
             gemm.multiplyOn(member, false, false, t, hd, t, 1f, scores, s, t, qkv, q + 2L * d, ld, 0f,
                     ctx, (long) b * t * d + (long) h * hd, d, null, 0, Activation.NONE);
+            lap(member, Op.ATTENTION_V, t0);
         }
     }
 
