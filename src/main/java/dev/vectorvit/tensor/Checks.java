@@ -60,17 +60,27 @@ public final class Checks {
      */
     public static void noOverlap(String outName, MemorySegment out, long outOffset, long outExtent,
                                  String inName, MemorySegment in, long inOffset, long inExtent) {
-        MemorySegment o = out.asSlice(outOffset * Float.BYTES, outExtent * Float.BYTES);
-        MemorySegment i = in.asSlice(inOffset * Float.BYTES, inExtent * Float.BYTES);
-        if (o.asOverlappingSlice(i).isPresent()) {
+        boolean overlap;
+        if (out.isNative() && in.isNative()) {
+            // Address arithmetic: no slices, no Optional (this runs on every kernel call).
+            long o = out.address() + outOffset * Float.BYTES;
+            long i = in.address() + inOffset * Float.BYTES;
+            overlap = o < i + inExtent * Float.BYTES && i < o + outExtent * Float.BYTES;
+        } else {
+            MemorySegment o = out.asSlice(outOffset * Float.BYTES, outExtent * Float.BYTES);
+            overlap = o.asOverlappingSlice(in.asSlice(inOffset * Float.BYTES, inExtent * Float.BYTES)).isPresent();
+        }
+        if (overlap) {
             throw new IllegalArgumentException(outName + " must not overlap " + inName);
         }
     }
 
     /** True when the two float offsets name the same address (an in-place operation). */
     public static boolean sameStart(MemorySegment a, long aOffset, MemorySegment b, long bOffset) {
-        return a.address() + aOffset * Float.BYTES == b.address() + bOffset * Float.BYTES
-                && (a.isNative() == b.isNative()) && (a.isNative() || a.heapBase().equals(b.heapBase()));
+        if (a.address() + aOffset * Float.BYTES != b.address() + bOffset * Float.BYTES || a.isNative() != b.isNative()) {
+            return false;
+        }
+        return a.isNative() || a.heapBase().equals(b.heapBase());
     }
 
     /** The number of floats a {@code rows x cols} matrix with leading dimension {@code ld} spans. */
