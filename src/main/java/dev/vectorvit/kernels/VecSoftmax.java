@@ -25,45 +25,50 @@ final class VecSoftmax {
         }
     }
 
+    /** One row (offset in bytes); each pass is its own small method passing only scalars (see VecLayerNorm). */
     static void row(int n, float scale, MemorySegment x, long xb) {
-        int bound = S.loopBound(n);
-        VectorMask<Float> tail = S.indexInRange(bound, n);
-        long tailOff = (long) bound * Float.BYTES;
-
-        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < bound; j += V) {
-            mx = mx.max(FloatVector.fromMemorySegment(S, x, xb + (long) j * Float.BYTES, NATIVE));
-        }
-        FloatVector last = FloatVector.fromMemorySegment(S, x, xb + tailOff, NATIVE, tail)
-                .blend(Float.NEGATIVE_INFINITY, tail.not());
-        float max = mx.max(last).reduceLanes(VectorOperators.MAX);
+        float max = max(n, x, xb);
         if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY || max == Float.NEGATIVE_INFINITY) {
             ScalarKernels.fill(x, xb / Float.BYTES, n, max == Float.NEGATIVE_INFINITY ? 0f : Float.NaN);
             return;
         }
+        float sum = expAndSum(n, x, xb, scale, -scale * max);
+        VecElementWise.scale(1, n, 1f / sum, x, xb / Float.BYTES, n);
+    }
 
+    private static float max(int n, MemorySegment x, long xb) {
+        int bound = S.loopBound(n);
+        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < bound; j += V) {
+            mx = mx.max(FloatVector.fromMemorySegment(S, x, xb + (long) j * Float.BYTES, NATIVE));
+        }
+        if (bound < n) {
+            VectorMask<Float> tail = S.indexInRange(bound, n);
+            mx = mx.max(FloatVector.fromMemorySegment(S, x, xb + (long) bound * Float.BYTES, NATIVE, tail)
+                    .blend(Float.NEGATIVE_INFINITY, tail.not()));
+        }
+        return mx.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** x = exp(scale x + shift) in place; returns the sum of the new values (fixed lane order). */
+    private static float expAndSum(int n, MemorySegment x, long xb, float scale, float shift) {
+        int bound = S.loopBound(n);
         FloatVector vScale = FloatVector.broadcast(S, scale);
-        FloatVector shift = FloatVector.broadcast(S, -scale * max);
+        FloatVector vShift = FloatVector.broadcast(S, shift);
         FloatVector sum = FloatVector.zero(S);
         for (int j = 0; j < bound; j += V) {
             long o = xb + (long) j * Float.BYTES;
-            FloatVector e = VMath.exp(FloatVector.fromMemorySegment(S, x, o, NATIVE).fma(vScale, shift));
+            FloatVector e = VMath.exp(FloatVector.fromMemorySegment(S, x, o, NATIVE).fma(vScale, vShift));
             e.intoMemorySegment(x, o, NATIVE);
             sum = sum.add(e);
         }
         if (bound < n) {
-            FloatVector e = VMath.exp(FloatVector.fromMemorySegment(S, x, xb + tailOff, NATIVE, tail).fma(vScale, shift));
-            e.intoMemorySegment(x, xb + tailOff, NATIVE, tail);
+            VectorMask<Float> tail = S.indexInRange(bound, n);
+            long o = xb + (long) bound * Float.BYTES;
+            FloatVector e = VMath.exp(FloatVector.fromMemorySegment(S, x, o, NATIVE, tail).fma(vScale, vShift));
+            e.intoMemorySegment(x, o, NATIVE, tail);
             sum = sum.add(e, tail);
         }
-        float inv = 1f / Lanes.sum(sum);
-        for (int j = 0; j < bound; j += V) {
-            long o = xb + (long) j * Float.BYTES;
-            FloatVector.fromMemorySegment(S, x, o, NATIVE).mul(inv).intoMemorySegment(x, o, NATIVE);
-        }
-        if (bound < n) {
-            FloatVector.fromMemorySegment(S, x, xb + tailOff, NATIVE, tail).mul(inv)
-                    .intoMemorySegment(x, xb + tailOff, NATIVE, tail);
-        }
+        return Lanes.sum(sum);
     }
 }
