@@ -35,8 +35,25 @@ final class Lanes {
      * logits in the last bits once LayerNorm and softmax were compiled.
      */
     static float sum(FloatVector v) {
-        for (int half = v.length() / 2; half > 0; half >>= 1) {
-            v = v.add(v.slice(half));
+        // Unrolled with constant origins: slice(origin) compiles to a permute only when origin is a
+        // constant; in a loop it ran as Java code and allocated (40% of a forward pass's garbage).
+        if (N >= 64) {
+            v = v.add(v.slice(32));
+        }
+        if (N >= 32) {
+            v = v.add(v.slice(16));
+        }
+        if (N >= 16) {
+            v = v.add(v.slice(8));
+        }
+        if (N >= 8) {
+            v = v.add(v.slice(4));
+        }
+        if (N >= 4) {
+            v = v.add(v.slice(2));
+        }
+        if (N >= 2) {
+            v = v.add(v.slice(1));
         }
         return v.lane(0);
     }

@@ -28,7 +28,6 @@ final class Packing {
     private static final FloatVector LO4 = selector(4, true), HI4 = selector(4, false);
     private static final FloatVector LO2 = selector(2, true), HI2 = selector(2, false);
     private static final FloatVector LO1 = selector(1, true), HI1 = selector(1, false);
-    private static final FloatVector ZERO = FloatVector.zero(S);
 
     private static FloatVector selector(int b, boolean low) {
         float[] index = new float[V];
@@ -70,8 +69,8 @@ final class Packing {
     /**
      * Packs k range [k0, k0 + kc) x columns [col0, col0 + cols) of op(B) into dst; nr is two vectors.
      * For B transposed (a weight stored [out, in], the common case in a transformer) each panel is a
-     * transpose: with 16 lanes, 16 x 16 blocks transposed in registers ({@link #transpose16}); with
-     * other widths, the panel's NR source rows are copied into {@code rowsTmp} (on-heap, one bulk copy
+     * transpose: with 16 lanes, 16 x 16 blocks transposed in registers ({@link #transpose16}); for a
+     * partial panel or other widths, the panel's NR source rows are copied into {@code rowsTmp} (on-heap, one bulk copy
      * per row) and gathered one k step at a time with the lane offsets {@code gatherIndex}
      * (0, kc, 2 kc, ...).
      */
@@ -80,15 +79,21 @@ final class Packing {
         for (int panel = 0; panel < cols; panel += nr) {
             long base = (long) panel * kc;
             int live = Math.min(nr, cols - panel);
-            if (transB && V == 16) {
+            if (transB && V == 16 && live == nr) {
                 long ldbBytes = (long) ldb * Float.BYTES;
-                for (int p0 = 0; p0 < kc; p0 += V) {
-                    int steps = Math.min(V, kc - p0);
-                    VectorMask<Float> kMask = S.indexInRange(0, steps);
+                int full = kc / V * V;
+                for (int p0 = 0; p0 < full; p0 += V) {
                     for (int half = 0; half < nr; half += V) {
                         long src = (bOff + (long) (col0 + panel + half) * ldb + k0 + p0) * Float.BYTES;
                         long d = (base + (long) p0 * nr + half) * Float.BYTES;
-                        transpose16(b, src, ldbBytes, live - half, kMask, dst, d, (long) nr * Float.BYTES, steps);
+                        transpose16(b, src, ldbBytes, dst, d, (long) nr * Float.BYTES);
+                    }
+                }
+                // The last kc % 16 steps one float at a time (masked loads here are not intrinsified by C2).
+                for (int j = 0; j < nr; j++) {
+                    long src = bOff + (long) (col0 + panel + j) * ldb + k0;
+                    for (int p = full; p < kc; p++) {
+                        dst.setAtIndex(F, base + (long) p * nr + j, b.getAtIndex(F, src + p));
                     }
                 }
             } else if (transB) {
@@ -127,26 +132,25 @@ final class Packing {
      * of B (a row of the weight as stored); afterwards vector q holds k step q of the 16 columns. Four
      * butterfly stages swap the off-diagonal blocks of 8, 4, 2 and 1 lanes with two-source permutes
      * (one vpermt2ps each on AVX-512): 64 permutes per 256 floats instead of 256 scalar moves.
-     * Rows at or past {@code live} read as zero; only the first {@code steps} k steps are stored.
+     * Every load is unconditional: a conditional zero row, or a masked load, made C2 box the vectors.
      */
-    private static void transpose16(MemorySegment b, long src, long ldbBytes, int live, VectorMask<Float> kMask,
-                                    MemorySegment dst, long d, long stepBytes, int steps) {
-        FloatVector r0 = 0 < live ? FloatVector.fromMemorySegment(S, b, src + 0 * ldbBytes, NATIVE, kMask) : ZERO;
-        FloatVector r1 = 1 < live ? FloatVector.fromMemorySegment(S, b, src + 1 * ldbBytes, NATIVE, kMask) : ZERO;
-        FloatVector r2 = 2 < live ? FloatVector.fromMemorySegment(S, b, src + 2 * ldbBytes, NATIVE, kMask) : ZERO;
-        FloatVector r3 = 3 < live ? FloatVector.fromMemorySegment(S, b, src + 3 * ldbBytes, NATIVE, kMask) : ZERO;
-        FloatVector r4 = 4 < live ? FloatVector.fromMemorySegment(S, b, src + 4 * ldbBytes, NATIVE, kMask) : ZERO;
-        FloatVector r5 = 5 < live ? FloatVector.fromMemorySegment(S, b, src + 5 * ldbBytes, NATIVE, kMask) : ZERO;
-        FloatVector r6 = 6 < live ? FloatVector.fromMemorySegment(S, b, src + 6 * ldbBytes, NATIVE, kMask) : ZERO;
-        FloatVector r7 = 7 < live ? FloatVector.fromMemorySegment(S, b, src + 7 * ldbBytes, NATIVE, kMask) : ZERO;
-        FloatVector r8 = 8 < live ? FloatVector.fromMemorySegment(S, b, src + 8 * ldbBytes, NATIVE, kMask) : ZERO;
-        FloatVector r9 = 9 < live ? FloatVector.fromMemorySegment(S, b, src + 9 * ldbBytes, NATIVE, kMask) : ZERO;
-        FloatVector r10 = 10 < live ? FloatVector.fromMemorySegment(S, b, src + 10 * ldbBytes, NATIVE, kMask) : ZERO;
-        FloatVector r11 = 11 < live ? FloatVector.fromMemorySegment(S, b, src + 11 * ldbBytes, NATIVE, kMask) : ZERO;
-        FloatVector r12 = 12 < live ? FloatVector.fromMemorySegment(S, b, src + 12 * ldbBytes, NATIVE, kMask) : ZERO;
-        FloatVector r13 = 13 < live ? FloatVector.fromMemorySegment(S, b, src + 13 * ldbBytes, NATIVE, kMask) : ZERO;
-        FloatVector r14 = 14 < live ? FloatVector.fromMemorySegment(S, b, src + 14 * ldbBytes, NATIVE, kMask) : ZERO;
-        FloatVector r15 = 15 < live ? FloatVector.fromMemorySegment(S, b, src + 15 * ldbBytes, NATIVE, kMask) : ZERO;
+    private static void transpose16(MemorySegment b, long src, long ldbBytes, MemorySegment dst, long d, long stepBytes) {
+        FloatVector r0 = FloatVector.fromMemorySegment(S, b, src + 0 * ldbBytes, NATIVE);
+        FloatVector r1 = FloatVector.fromMemorySegment(S, b, src + 1 * ldbBytes, NATIVE);
+        FloatVector r2 = FloatVector.fromMemorySegment(S, b, src + 2 * ldbBytes, NATIVE);
+        FloatVector r3 = FloatVector.fromMemorySegment(S, b, src + 3 * ldbBytes, NATIVE);
+        FloatVector r4 = FloatVector.fromMemorySegment(S, b, src + 4 * ldbBytes, NATIVE);
+        FloatVector r5 = FloatVector.fromMemorySegment(S, b, src + 5 * ldbBytes, NATIVE);
+        FloatVector r6 = FloatVector.fromMemorySegment(S, b, src + 6 * ldbBytes, NATIVE);
+        FloatVector r7 = FloatVector.fromMemorySegment(S, b, src + 7 * ldbBytes, NATIVE);
+        FloatVector r8 = FloatVector.fromMemorySegment(S, b, src + 8 * ldbBytes, NATIVE);
+        FloatVector r9 = FloatVector.fromMemorySegment(S, b, src + 9 * ldbBytes, NATIVE);
+        FloatVector r10 = FloatVector.fromMemorySegment(S, b, src + 10 * ldbBytes, NATIVE);
+        FloatVector r11 = FloatVector.fromMemorySegment(S, b, src + 11 * ldbBytes, NATIVE);
+        FloatVector r12 = FloatVector.fromMemorySegment(S, b, src + 12 * ldbBytes, NATIVE);
+        FloatVector r13 = FloatVector.fromMemorySegment(S, b, src + 13 * ldbBytes, NATIVE);
+        FloatVector r14 = FloatVector.fromMemorySegment(S, b, src + 14 * ldbBytes, NATIVE);
+        FloatVector r15 = FloatVector.fromMemorySegment(S, b, src + 15 * ldbBytes, NATIVE);
         FloatVector t;
         // Swap 8-lane blocks between rows r and r + 8.
         t = LO8.selectFrom(r0, r8); r8 = HI8.selectFrom(r0, r8); r0 = t;
@@ -184,22 +188,22 @@ final class Packing {
         t = LO1.selectFrom(r10, r11); r11 = HI1.selectFrom(r10, r11); r10 = t;
         t = LO1.selectFrom(r12, r13); r13 = HI1.selectFrom(r12, r13); r12 = t;
         t = LO1.selectFrom(r14, r15); r15 = HI1.selectFrom(r14, r15); r14 = t;
-        if (0 < steps) { r0.intoMemorySegment(dst, d + 0 * stepBytes, NATIVE); }
-        if (1 < steps) { r1.intoMemorySegment(dst, d + 1 * stepBytes, NATIVE); }
-        if (2 < steps) { r2.intoMemorySegment(dst, d + 2 * stepBytes, NATIVE); }
-        if (3 < steps) { r3.intoMemorySegment(dst, d + 3 * stepBytes, NATIVE); }
-        if (4 < steps) { r4.intoMemorySegment(dst, d + 4 * stepBytes, NATIVE); }
-        if (5 < steps) { r5.intoMemorySegment(dst, d + 5 * stepBytes, NATIVE); }
-        if (6 < steps) { r6.intoMemorySegment(dst, d + 6 * stepBytes, NATIVE); }
-        if (7 < steps) { r7.intoMemorySegment(dst, d + 7 * stepBytes, NATIVE); }
-        if (8 < steps) { r8.intoMemorySegment(dst, d + 8 * stepBytes, NATIVE); }
-        if (9 < steps) { r9.intoMemorySegment(dst, d + 9 * stepBytes, NATIVE); }
-        if (10 < steps) { r10.intoMemorySegment(dst, d + 10 * stepBytes, NATIVE); }
-        if (11 < steps) { r11.intoMemorySegment(dst, d + 11 * stepBytes, NATIVE); }
-        if (12 < steps) { r12.intoMemorySegment(dst, d + 12 * stepBytes, NATIVE); }
-        if (13 < steps) { r13.intoMemorySegment(dst, d + 13 * stepBytes, NATIVE); }
-        if (14 < steps) { r14.intoMemorySegment(dst, d + 14 * stepBytes, NATIVE); }
-        if (15 < steps) { r15.intoMemorySegment(dst, d + 15 * stepBytes, NATIVE); }
+        r0.intoMemorySegment(dst, d + 0 * stepBytes, NATIVE);
+        r1.intoMemorySegment(dst, d + 1 * stepBytes, NATIVE);
+        r2.intoMemorySegment(dst, d + 2 * stepBytes, NATIVE);
+        r3.intoMemorySegment(dst, d + 3 * stepBytes, NATIVE);
+        r4.intoMemorySegment(dst, d + 4 * stepBytes, NATIVE);
+        r5.intoMemorySegment(dst, d + 5 * stepBytes, NATIVE);
+        r6.intoMemorySegment(dst, d + 6 * stepBytes, NATIVE);
+        r7.intoMemorySegment(dst, d + 7 * stepBytes, NATIVE);
+        r8.intoMemorySegment(dst, d + 8 * stepBytes, NATIVE);
+        r9.intoMemorySegment(dst, d + 9 * stepBytes, NATIVE);
+        r10.intoMemorySegment(dst, d + 10 * stepBytes, NATIVE);
+        r11.intoMemorySegment(dst, d + 11 * stepBytes, NATIVE);
+        r12.intoMemorySegment(dst, d + 12 * stepBytes, NATIVE);
+        r13.intoMemorySegment(dst, d + 13 * stepBytes, NATIVE);
+        r14.intoMemorySegment(dst, d + 14 * stepBytes, NATIVE);
+        r15.intoMemorySegment(dst, d + 15 * stepBytes, NATIVE);
     }
 
     /** The gather offsets for {@link #packB}: lane i reads row i of a kc-wide row block. */

@@ -73,4 +73,21 @@ final class VecElementWise {
             }
         }
     }
+
+    /** The sum of (x - shift), or of (x - shift)^2 when {@code square}, in V lanes reduced in a fixed order. */
+    static float sum(int n, MemorySegment x, long xb, float shift, boolean square) {
+        int bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < bound; j += V) {
+            FloatVector d = FloatVector.fromMemorySegment(S, x, xb + (long) j * Float.BYTES, NATIVE).sub(shift);
+            acc = square ? d.fma(d, acc) : acc.add(d);
+        }
+        if (bound < n) {
+            VectorMask<Float> tail = S.indexInRange(bound, n);
+            FloatVector d = FloatVector.fromMemorySegment(S, x, xb + (long) bound * Float.BYTES, NATIVE, tail)
+                    .sub(shift, tail);
+            acc = square ? d.fma(d, acc) : acc.add(d);
+        }
+        return Lanes.sum(acc);
+    }
 }

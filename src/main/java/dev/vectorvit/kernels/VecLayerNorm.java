@@ -36,31 +36,14 @@ final class VecLayerNorm {
      */
     static void row(int n, MemorySegment x, long xb, MemorySegment gamma, long gb, MemorySegment beta, long bb,
                     float eps, MemorySegment y, long yb) {
-        float mean = sum(n, x, xb, 0f, false) / n;
-        float sum1 = sum(n, x, xb, mean, false);
+        float mean = VecElementWise.sum(n, x, xb, 0f, false) / n;
+        float sum1 = VecElementWise.sum(n, x, xb, mean, false);
         // mean + corr is the row mean to about twice float precision; it must stay split, since a single
         // float rounds a mean of 1e4 by 5e-4, a large error next to a standard deviation of 1e-2.
         float corr = sum1 / n;
-        float var = Math.max(0f, (sum(n, x, xb, mean, true) - sum1 * corr) / n);
+        float var = Math.max(0f, (VecElementWise.sum(n, x, xb, mean, true) - sum1 * corr) / n);
         float rstd = (float) (1.0 / Math.sqrt((double) var + eps));
         normalize(n, x, xb, mean, corr, rstd, gamma, gb, beta, bb, y, yb);
-    }
-
-    /** The sum of (x - shift), or of (x - shift)^2 when {@code square}, in V lanes reduced in a fixed order. */
-    private static float sum(int n, MemorySegment x, long xb, float shift, boolean square) {
-        int bound = S.loopBound(n);
-        FloatVector acc = FloatVector.zero(S);
-        for (int j = 0; j < bound; j += V) {
-            FloatVector d = FloatVector.fromMemorySegment(S, x, xb + (long) j * Float.BYTES, NATIVE).sub(shift);
-            acc = square ? d.fma(d, acc) : acc.add(d);
-        }
-        if (bound < n) {
-            VectorMask<Float> tail = S.indexInRange(bound, n);
-            FloatVector d = FloatVector.fromMemorySegment(S, x, xb + (long) bound * Float.BYTES, NATIVE, tail)
-                    .sub(shift, tail);
-            acc = square ? d.fma(d, acc) : acc.add(d);
-        }
-        return Lanes.sum(acc);
     }
 
     private static void normalize(int n, MemorySegment x, long xb, float mean, float corr, float rstd,

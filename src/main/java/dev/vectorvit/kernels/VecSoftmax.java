@@ -32,7 +32,8 @@ final class VecSoftmax {
             ScalarKernels.fill(x, xb / Float.BYTES, n, max == Float.NEGATIVE_INFINITY ? 0f : Float.NaN);
             return;
         }
-        float sum = expAndSum(n, x, xb, scale, -scale * max);
+        exp(n, x, xb, scale, -scale * max);
+        float sum = VecElementWise.sum(n, x, xb, 0f, false);
         VecElementWise.scale(1, n, 1f / sum, x, xb / Float.BYTES, n);
     }
 
@@ -50,25 +51,18 @@ final class VecSoftmax {
         return mx.reduceLanes(VectorOperators.MAX);
     }
 
-    /** x = exp(scale x + shift) in place; returns the sum of the new values (fixed lane order). */
-    private static float expAndSum(int n, MemorySegment x, long xb, float scale, float shift) {
-        int bound = S.loopBound(n);
+    /**
+     * x = exp(scale x + shift) in place, in one loop with a mask (all lanes but in the last step): a
+     * second call site of exp for the tail was not inlined by C2 and boxed its vectors. The sum is a
+     * separate pass for the same reason (a vector handed to the lane reduction here was boxed).
+     */
+    private static void exp(int n, MemorySegment x, long xb, float scale, float shift) {
         FloatVector vScale = FloatVector.broadcast(S, scale);
         FloatVector vShift = FloatVector.broadcast(S, shift);
-        FloatVector sum = FloatVector.zero(S);
-        for (int j = 0; j < bound; j += V) {
+        for (int j = 0; j < n; j += V) {
+            VectorMask<Float> m = S.indexInRange(j, n);
             long o = xb + (long) j * Float.BYTES;
-            FloatVector e = VMath.exp(FloatVector.fromMemorySegment(S, x, o, NATIVE).fma(vScale, vShift));
-            e.intoMemorySegment(x, o, NATIVE);
-            sum = sum.add(e);
+            VMath.exp(FloatVector.fromMemorySegment(S, x, o, NATIVE, m).fma(vScale, vShift)).intoMemorySegment(x, o, NATIVE, m);
         }
-        if (bound < n) {
-            VectorMask<Float> tail = S.indexInRange(bound, n);
-            long o = xb + (long) bound * Float.BYTES;
-            FloatVector e = VMath.exp(FloatVector.fromMemorySegment(S, x, o, NATIVE, tail).fma(vScale, vShift));
-            e.intoMemorySegment(x, o, NATIVE, tail);
-            sum = sum.add(e, tail);
-        }
-        return Lanes.sum(sum);
     }
 }
