@@ -17,7 +17,7 @@ import java.lang.foreign.MemorySegment;
  *   for jc in N step NC          B block (KC x NC) packed, lives in L3
  *    for pc in K step KC          .
  *     for ic in M step MC        A block (MC x KC) packed, lives in L2
- *      for jr in NC step NR       B panel (KC x NR) lives in L1
+ *      for jr in NC step NR       B panel (KC x NR), reused by every A panel (L1/L2)
  *       for ir in MC step MR      {@link MicroKernel}: MR x NR of C in registers
  * </pre>
  * {@link #multiply} splits C between the team's members by whole column panels (or row panels when
