@@ -49,7 +49,7 @@ final class Packing {
                 long d = ((long) panel * kc + (long) i * kc);
                 int row = row0 + panel + i;
                 if (panel + i >= rows) {
-                    dst.asSlice(d * Float.BYTES, strip).fill((byte) 0);
+                    ScalarKernels.fill(dst, d, kc, 0f);
                 } else if (transA) {
                     for (int p = 0; p < kc; p++) {
                         dst.setAtIndex(F, d + p, alpha * a.getAtIndex(F, aOff + (long) (k0 + p) * lda + row));
