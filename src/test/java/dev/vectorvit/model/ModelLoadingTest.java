@@ -275,6 +275,14 @@ final class ModelLoadingTest {
         loadFails(dir, weights(dir).toString(), "missing tensor 'vit.encoder.layer.2.");
     }
 
+    /** The depth is not trusted to size anything before the weights confirm it (found by ModelFolderProperties). */
+    @Test
+    void configWithAHugeDepth() throws IOException {
+        Path dir = tinyHf();
+        Fixtures.editConfig(dir, c -> c.put("num_hidden_layers", (long) Integer.MAX_VALUE));
+        loadFails(dir, weights(dir).toString(), "missing tensor 'vit.encoder.layer.2.");
+    }
+
     /** A config with fewer layers than the weights would silently drop blocks: refused. */
     @Test
     void configWithFewerLayersThanTheWeights() throws IOException {
