@@ -439,6 +439,13 @@ final class ModelLoadingTest {
     }
 
     @Test
+    void timmArchitectureWithANumberBeyondAnInt() {
+        FormatException e = assertThrows(FormatException.class,
+                () -> ModelSource.timm(Map.of("architecture", "vit_tiny_patch99999999999_224"), null, "some/config.json"));
+        assertMessage(e.getMessage(), "some/config.json", "'vit_tiny_patch99999999999_224'", "patch size out of range");
+    }
+
+    @Test
     void huggingFaceConfigParsing() throws FormatException {
         ViTConfig defaults = ModelSource.huggingFace(Map.of("hidden_size", 768L), "config.json");
         assertEquals(new ViTConfig(224, 16, 3, 768, 12, 12, 3072, 2, 1e-12f, Activation.GELU_ERF, null), defaults);
