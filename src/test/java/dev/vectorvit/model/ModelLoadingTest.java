@@ -406,6 +406,21 @@ final class ModelLoadingTest {
         }
     }
 
+    /** Default labels are not made one by one: 2^31 - 1 classes without names fail on the head's shape. */
+    @Test
+    void hugeClassCountWithoutNames() throws IOException {
+        ViTConfig c = ModelSource.timm(Map.of("architecture", "vit_tiny_patch16_224",
+                "num_classes", (long) Integer.MAX_VALUE), null, "config.json");
+        assertEquals(Integer.MAX_VALUE, c.labels().size());
+        assertEquals("LABEL_2147483646", c.labels().getLast());
+        Path timm = Fixtures.copy(Fixtures.TINY_TIMM, tmp);
+        Fixtures.editConfig(timm, j -> {
+            j.remove("label_names");
+            j.put("num_classes", (long) Integer.MAX_VALUE);
+        });
+        loadFails(timm, weights(timm).toString(), "tensor 'head.weight' has shape [10, 64]", "[2147483647, 64]");
+    }
+
     @Test
     void timmArchitectureNames() throws FormatException {
         ViTConfig base = ModelSource.timm(Map.of("architecture", "vit_base_patch16_224"), null, "config.json");
