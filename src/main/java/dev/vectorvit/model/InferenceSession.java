@@ -38,6 +38,7 @@ public final class InferenceSession implements AutoCloseable {
     private final ThreadTeam.Job norm2Job = (m, n) -> normRows(m, n, false);
     private int capacity;
     private MemorySegment x, xn, qkv, ctx, hidden, patches, scores, cls;
+    private boolean closed;
 
     // The pass in flight, read by the team's jobs.
     private int batch;
@@ -99,6 +100,9 @@ public final class InferenceSession implements AutoCloseable {
     /** {@link #forward} that also shows the intermediates "embeddings", "block{i}" and "final_norm_cls". */
     public void forward(MemorySegment input, long inputOffset, int batch, MemorySegment logits, long logitsOffset,
                         Probe probe) {
+        if (closed) {
+            throw new IllegalStateException("session is closed");
+        }
         model.requireOpen();
         Checks.positive("batch", batch);
         Checks.vector("input", input, inputOffset, (long) batch * c.imageFloats());
@@ -208,8 +212,13 @@ public final class InferenceSession implements AutoCloseable {
         }
     }
 
+    /** Stops the team's threads and frees the workspace; the session cannot run afterwards. Idempotent. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         team.close();
         arena.close();
     }
