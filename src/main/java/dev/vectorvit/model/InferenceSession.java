@@ -123,6 +123,11 @@ public final class InferenceSession implements AutoCloseable {
      * and writes batch x classes logits at float offset {@code logitsOffset}. Only the calling thread
      * touches {@code input} and {@code logits}, so they may come from a confined arena.
      *
+     * <p>Non-finite input is not checked and not an error: a NaN or infinity anywhere in an image makes
+     * every logit of that image NaN (it reaches every token through attention), and so may finite values
+     * large enough to overflow float. The other images of the batch are unaffected: their logits are bit
+     * for bit those they get alone. Check {@code Float.isFinite} on the input or the logits if it matters.
+     *
      * @throws IllegalArgumentException for a batch below 1, segments too small for it, or a batch whose
      *                                  workspace exceeds the model's limit (nothing is allocated or written)
      * @throws IllegalStateException    if this session or its model is closed

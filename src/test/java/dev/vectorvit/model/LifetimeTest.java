@@ -93,10 +93,11 @@ final class LifetimeTest {
         cycles(300, input);
         Usage before = Usage.settled(Integer.MAX_VALUE);
 
-        // The mapped pool sees the weights while a model is open: the measure below can see a leak.
+        // The mapped pool sees the weights while a model is open: the measures below can see a leak.
         try (ViTModel m = ViTModel.load(Fixtures.fixture(Fixtures.TINY_HF), TWO_THREADS)) {
             Usage open = Usage.now();
             assertEquals(before.mappings() + 1, open.mappings(), "one mapping while the model is open");
+            assertEquals(before.fds(), open.fds(), "the file is closed once mapped");
             assertEquals(before.mappedBytes() + Files.size(m.source().weightsFile()), open.mappedBytes());
         }
 
@@ -132,7 +133,7 @@ final class LifetimeTest {
                 assertMessage(e.getMessage(), "session is closed");
                 assertDoesNotThrow(s::close, "close is idempotent");
             }
-            assertBitwiseEquals(expected, m.logits(input, 2), "the model runs on after sessions of its close");
+            assertBitwiseEquals(expected, m.logits(input, 2), "the model still runs once sessions of it are closed");
         }
     }
 }
