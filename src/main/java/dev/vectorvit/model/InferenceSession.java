@@ -26,7 +26,10 @@ import java.util.Map;
  * spread over the team, every element computed by the same arithmetic whatever the thread count.
  */
 public final class InferenceSession implements AutoCloseable {
-    /** Receives intermediate activations (for golden tests and debugging); rows x cols, leading dim ld. */
+    /**
+     * Receives intermediate activations (for golden tests and debugging); rows x cols, leading dim ld. The
+     * segment is the session's workspace: read it during the call, it is overwritten (or freed) later.
+     */
     @FunctionalInterface
     public interface Probe {
         void tensor(String name, MemorySegment data, long offset, int rows, int cols, int ld);
@@ -36,12 +39,15 @@ public final class InferenceSession implements AutoCloseable {
     private final ViTConfig c;
     private final ThreadTeam team;
     private final Gemm gemm;
-    private final Arena arena = Arena.ofShared();
     private final ThreadTeam.Job attentionJob = this::attention;
     private final ThreadTeam.Job norm1Job = (m, n) -> normRows(m, n, true);
     private final ThreadTeam.Job norm2Job = (m, n) -> normRows(m, n, false);
+    /** The workspace: one batch's buffers, replaced (the old arena closed) when a bigger batch comes. */
+    private Arena arena;
+    private long reservedBytes;
     private int capacity;
     private MemorySegment x, xn, qkv, ctx, hidden, patches, scores, cls;
+    private boolean closed;
 
     // Per-operation wall time, summed over passes while profiling is on; attention's parts are timed
     // by each member and averaged over the members.
@@ -112,7 +118,11 @@ public final class InferenceSession implements AutoCloseable {
         return team.size();
     }
 
-    /** Bytes of activation workspace a batch of {@code batch} images needs with {@code threads} threads. */
+    /**
+     * Bytes of activation workspace a batch of {@code batch} images needs with {@code threads} threads: what
+     * a session holds off-heap after its largest batch so far (besides the GEMM's packing buffers, whose
+     * size the cache blocking bounds, whatever the batch).
+     */
     public static long workspaceBytes(ViTConfig c, int batch, int threads) {
         long r = (long) batch * c.tokens();
         long floats = r * c.hidden() * 3 + r * 3L * c.hidden() + r * c.mlp()
@@ -132,23 +142,53 @@ public final class InferenceSession implements AutoCloseable {
                             + "ViTModel.Options.withWorkspaceLimitBytes)", batch, bytes / 1048576.0,
                     model.workspaceLimit() / 1048576.0));
         }
+        // The smaller workspace goes first: a session never holds two.
+        if (arena != null) {
+            arena.close();
+            arena = null;
+            capacity = 0;
+            reservedBytes = 0;
+        }
         long r = (long) batch * c.tokens();
         int d = c.hidden();
-        x = Memory.floats(arena, r * d);
-        xn = Memory.floats(arena, r * d);
-        ctx = Memory.floats(arena, r * d);
-        qkv = Memory.floats(arena, r * 3 * d);
-        hidden = Memory.floats(arena, r * c.mlp());
-        patches = Memory.floats(arena, (long) batch * c.patches() * c.patchFloats());
-        scores = Memory.floats(arena, (long) team.size() * c.tokens() * c.tokens());
-        cls = Memory.floats(arena, (long) batch * d);
+        Arena next = Arena.ofShared();
+        try {
+            x = Memory.floats(next, r * d);
+            xn = Memory.floats(next, r * d);
+            ctx = Memory.floats(next, r * d);
+            qkv = Memory.floats(next, r * 3 * d);
+            hidden = Memory.floats(next, r * c.mlp());
+            patches = Memory.floats(next, (long) batch * c.patches() * c.patchFloats());
+            scores = Memory.floats(next, (long) team.size() * c.tokens() * c.tokens());
+            cls = Memory.floats(next, (long) batch * d);
+        } catch (RuntimeException | Error e) {
+            next.close();
+            throw e;
+        }
+        arena = next;
+        reservedBytes = x.byteSize() + xn.byteSize() + ctx.byteSize() + qkv.byteSize() + hidden.byteSize()
+                + patches.byteSize() + scores.byteSize() + cls.byteSize();
         capacity = batch;
+    }
+
+    /** Bytes of workspace the session holds now: the segments it allocated for its largest batch so far. */
+    long reservedBytes() {
+        return reservedBytes;
     }
 
     /**
      * Runs {@code batch} images (float32 NCHW, already normalized, from float offset {@code inputOffset})
      * and writes batch x classes logits at float offset {@code logitsOffset}. Only the calling thread
      * touches {@code input} and {@code logits}, so they may come from a confined arena.
+     *
+     * <p>Non-finite input is not checked and not an error: a NaN or infinity anywhere in an image makes
+     * every logit of that image NaN (it reaches every token through attention), and so may finite values
+     * large enough to overflow float. The other images of the batch are unaffected: their logits are bit
+     * for bit those they get alone. Check {@code Float.isFinite} on the input or the logits if it matters.
+     *
+     * @throws IllegalArgumentException for a batch below 1, segments too small for it, or a batch whose
+     *                                  workspace exceeds the model's limit (nothing is allocated or written)
+     * @throws IllegalStateException    if this session or its model is closed
      */
     public void forward(MemorySegment input, long inputOffset, int batch, MemorySegment logits, long logitsOffset) {
         forward(input, inputOffset, batch, logits, logitsOffset, null);
@@ -157,6 +197,9 @@ public final class InferenceSession implements AutoCloseable {
     /** {@link #forward} that also shows the intermediates "embeddings", "block{i}" and "final_norm_cls". */
     public void forward(MemorySegment input, long inputOffset, int batch, MemorySegment logits, long logitsOffset,
                         Probe probe) {
+        if (closed) {
+            throw new IllegalStateException("session is closed");
+        }
         model.requireOpen();
         Checks.positive("batch", batch);
         Checks.vector("input", input, inputOffset, (long) batch * c.imageFloats());
@@ -285,9 +328,16 @@ public final class InferenceSession implements AutoCloseable {
         }
     }
 
+    /** Stops the team's threads and frees the workspace; the session cannot run afterwards. Idempotent. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         team.close();
-        arena.close();
+        if (arena != null) {
+            arena.close();
+        }
     }
 }

@@ -103,8 +103,8 @@ public record ModelSource(Path dir, Path configFile, Path weightsFile, Layout la
                 dim = size[0];
                 depth = size[1];
                 heads = size[2];
-                patch = Integer.parseInt(m.group(2));
-                image = Integer.parseInt(m.group(3));
+                patch = nameNumber(m.group(2), "patch size", arch, src);
+                image = nameNumber(m.group(3), "image size", arch, src);
             } else if (!j.containsKey("model_args")) {
                 throw new FormatException(src + ": timm architecture '" + arch
                         + "' is not a vit_{tiny,small,base,large,huge}_patchP_S name and there are no model_args");
@@ -153,6 +153,15 @@ public record ModelSource(Path dir, Path configFile, Path weightsFile, Layout la
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> Activation.GELU_TANH;
             default -> throw new FormatException(src + ": hidden_act '" + name + "' is not supported (gelu, gelu_new)");
         };
+    }
+
+    /** A number in a timm architecture name, which the name's digits may take beyond an int. */
+    private static int nameNumber(String digits, String what, String arch, String src) throws FormatException {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new FormatException(src + ": timm architecture '" + arch + "' has a " + what + " out of range", e);
+        }
     }
 
     private static int intValue(Map<String, Object> j, String key, int fallback, String src) throws FormatException {

@@ -1,8 +1,10 @@
 package dev.vectorvit.model;
 
 import dev.vectorvit.kernels.Activation;
-import java.util.ArrayList;
+import java.util.AbstractList;
 import java.util.List;
+import java.util.Objects;
+import java.util.RandomAccess;
 
 /**
  * The dimensions of a Vision Transformer of the standard family (ViT-B/16 and its relatives): square
@@ -47,11 +49,11 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         }
         if (labels == null) {
             labels = defaultLabels(classes);
-        }
-        if (labels.size() != classes) {
+        } else if (labels.size() != classes) {
             throw new IllegalArgumentException(labels.size() + " labels for " + classes + " classes");
+        } else {
+            labels = List.copyOf(labels);
         }
-        labels = List.copyOf(labels);
         long tokens = (long) (imageSize / patchSize) * (imageSize / patchSize) + 1;
         if (tokens * Math.max(hidden, mlp) > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException("model too large for one image's activations: " + tokens + " tokens");
@@ -70,11 +72,30 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
     }
 
     static List<String> defaultLabels(int classes) {
-        List<String> l = new ArrayList<>(classes);
-        for (int i = 0; i < classes; i++) {
-            l.add("LABEL_" + i);
+        return new DefaultLabels(classes);
+    }
+
+    /**
+     * LABEL_0, LABEL_1, ...: an immutable list that makes each name when asked, so that a config's class
+     * count (not yet checked against the weights) never sizes an allocation.
+     */
+    private static final class DefaultLabels extends AbstractList<String> implements RandomAccess {
+        private final int size;
+
+        DefaultLabels(int size) {
+            this.size = size;
         }
-        return l;
+
+        @Override
+        public String get(int index) {
+            Objects.checkIndex(index, size);
+            return "LABEL_" + index;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
     }
 
     /** Patches per image. */

@@ -3,7 +3,9 @@ package dev.vectorvit.model;
 import dev.vectorvit.io.FormatException;
 import dev.vectorvit.io.SafeTensors;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Maps a checkpoint's tensors to {@link ViTWeights} by their Hugging Face or timm names, checking every
@@ -41,16 +43,18 @@ final class WeightLoader {
         int d = c.hidden(), t = c.tokens(), p = c.patchSize();
         boolean hf = src.layout() == Layout.HUGGING_FACE;
         String e = hf ? "vit.embeddings." : "";
-        ViTWeights.Layer[] layers = new ViTWeights.Layer[c.layers()];
-        for (int i = 0; i < layers.length; i++) {
-            layers[i] = hf ? hfLayer(i) : timmLayer(i);
+        // Grown as blocks are found: the config's depth is not trusted to size an array before the
+        // weights confirm it (a depth of 2^31 - 1 fails at the first missing block, not with an OutOfMemoryError).
+        List<ViTWeights.Layer> layers = new ArrayList<>();
+        for (int i = 0; i < c.layers(); i++) {
+            layers.add(hf ? hfLayer(i) : timmLayer(i));
         }
         return new ViTWeights(
                 get(e + "cls_token", 1, 1, d),
                 get(hf ? e + "position_embeddings" : "pos_embed", 1, t, d),
                 get(hf ? e + "patch_embeddings.projection.weight" : "patch_embed.proj.weight", d, c.channels(), p, p),
                 get(hf ? e + "patch_embeddings.projection.bias" : "patch_embed.proj.bias", d),
-                layers,
+                layers.toArray(ViTWeights.Layer[]::new),
                 get(hf ? "vit.layernorm.weight" : "norm.weight", d),
                 get(hf ? "vit.layernorm.bias" : "norm.bias", d),
                 get(hf ? "classifier.weight" : "head.weight", c.classes(), d),

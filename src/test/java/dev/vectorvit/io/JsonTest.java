@@ -190,6 +190,14 @@ class JsonTest {
                 "test.json: k must be an integer, found the string \"" + "x".repeat(40) + "...\"");
     }
 
+    /** A value quoted in a message keeps it on one line: its line breaks and control characters are escapes. */
+    @Test
+    void messagesQuotingValuesStayOnOneLine() throws FormatException {
+        Object s = parse("\"a\\nb\\r\\tc\\u0000\\u2028d\"");
+        assertMessage(() -> Json.integer(s, "hidden_size", SRC),
+                "test.json: hidden_size must be an integer, found the string \"a\\nb\\r\\tc\\u0000\\u2028d\"");
+    }
+
     private static void assertMessage(Executable call, String message) {
         assertEquals(message, assertThrows(FormatException.class, call).getMessage());
     }

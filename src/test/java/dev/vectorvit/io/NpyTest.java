@@ -299,6 +299,15 @@ class NpyTest {
 
     // ---- bad files ----
 
+    /** The header is quoted in the message, which stays one line whatever bytes the header holds. */
+    @Test
+    void headerErrorsAreOneLine() throws IOException {
+        String message = rejects(npy("{'descr': '<f4',\n'fortran_order': False, 'shape': (2,)} x\u0085\n", 8),
+                "bad header: unexpected text after the dict");
+        assertTrue(message.contains("'<f4',\\n'fortran_order'") && message.endsWith("} x\\u0085"), message);
+        assertFalse(message.contains("\n") || message.contains("\u0085"), message);
+    }
+
     @Test
     void rejectsFortranOrder() throws IOException {
         Path file = TestResources.path("io/fortran.npy");

@@ -84,9 +84,16 @@ public final class Fixtures {
         Files.writeString(file, toJson(json));
     }
 
-    /** JSON text of what {@link Json#parse} returns (maps, lists, strings, numbers, booleans, NULL). */
+    /** JSON text that {@link #toJson} writes as it is, valid or not: a value no parser would return. */
+    public record RawJson(String text) {}
+
+    /**
+     * JSON text of what {@link Json#parse} returns (maps, lists, strings, numbers, booleans, NULL), with
+     * any {@link RawJson} in it written verbatim.
+     */
     public static String toJson(Object value) {
         return switch (value) {
+            case RawJson raw -> raw.text();
             case Map<?, ?> m -> m.entrySet().stream()
                     .map(e -> quote((String) e.getKey()) + ":" + toJson(e.getValue()))
                     .collect(Collectors.joining(",", "{", "}"));

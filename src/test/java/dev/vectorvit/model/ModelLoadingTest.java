@@ -275,6 +275,14 @@ final class ModelLoadingTest {
         loadFails(dir, weights(dir).toString(), "missing tensor 'vit.encoder.layer.2.");
     }
 
+    /** The depth is not trusted to size anything before the weights confirm it (found by ModelFolderProperties). */
+    @Test
+    void configWithAHugeDepth() throws IOException {
+        Path dir = tinyHf();
+        Fixtures.editConfig(dir, c -> c.put("num_hidden_layers", (long) Integer.MAX_VALUE));
+        loadFails(dir, weights(dir).toString(), "missing tensor 'vit.encoder.layer.2.");
+    }
+
     /** A config with fewer layers than the weights would silently drop blocks: refused. */
     @Test
     void configWithFewerLayersThanTheWeights() throws IOException {
@@ -398,6 +406,21 @@ final class ModelLoadingTest {
         }
     }
 
+    /** Default labels are not made one by one: 2^31 - 1 classes without names fail on the head's shape. */
+    @Test
+    void hugeClassCountWithoutNames() throws IOException {
+        ViTConfig c = ModelSource.timm(Map.of("architecture", "vit_tiny_patch16_224",
+                "num_classes", (long) Integer.MAX_VALUE), null, "config.json");
+        assertEquals(Integer.MAX_VALUE, c.labels().size());
+        assertEquals("LABEL_2147483646", c.labels().getLast());
+        Path timm = Fixtures.copy(Fixtures.TINY_TIMM, tmp);
+        Fixtures.editConfig(timm, j -> {
+            j.remove("label_names");
+            j.put("num_classes", (long) Integer.MAX_VALUE);
+        });
+        loadFails(timm, weights(timm).toString(), "tensor 'head.weight' has shape [10, 64]", "[2147483647, 64]");
+    }
+
     @Test
     void timmArchitectureNames() throws FormatException {
         ViTConfig base = ModelSource.timm(Map.of("architecture", "vit_base_patch16_224"), null, "config.json");
@@ -428,6 +451,13 @@ final class ModelLoadingTest {
         FormatException e = assertThrows(FormatException.class,
                 () -> ModelSource.timm(Map.of("architecture", "resnet50"), null, "some/config.json"));
         assertMessage(e.getMessage(), "some/config.json", "timm architecture 'resnet50'");
+    }
+
+    @Test
+    void timmArchitectureWithANumberBeyondAnInt() {
+        FormatException e = assertThrows(FormatException.class,
+                () -> ModelSource.timm(Map.of("architecture", "vit_tiny_patch99999999999_224"), null, "some/config.json"));
+        assertMessage(e.getMessage(), "some/config.json", "'vit_tiny_patch99999999999_224'", "patch size out of range");
     }
 
     @Test
