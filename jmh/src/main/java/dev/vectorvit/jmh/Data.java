@@ -8,7 +8,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 
 /** Inputs of the benchmarks: 64-byte aligned off-heap floats, deterministic. */
-final class Data {
+public final class Data {
     private Data() {}
 
     /**
@@ -17,7 +17,7 @@ final class Data {
      * command line replaced the {@code @Fork} annotation's (add JVM flags with {@code -jvmArgsPrepend}).
      * {@code -Dvectorvit.simd=false} (a deliberate scalar run) is let through.
      */
-    static void requireSimd() {
+    public static void requireSimd() {
         if (!Simd.enabled() && !"false".equalsIgnoreCase(System.getProperty("vectorvit.simd"))) {
             throw new IllegalStateException("the Vector API module is not enabled in the benchmark JVM, so vectorvit "
                     + "would run its scalar kernels: -jvmArgsAppend replaces @Fork's --add-modules jdk.incubator.vector "
@@ -26,12 +26,12 @@ final class Data {
     }
 
     /** {@code count} floats uniform in [-1, 1) from {@code seed}. */
-    static MemorySegment random(Arena arena, long count, long seed) {
+    public static MemorySegment random(Arena arena, long count, long seed) {
         return random(arena, count, seed, -1, 1);
     }
 
     /** {@code count} floats uniform in [lo, hi) from {@code seed}. */
-    static MemorySegment random(Arena arena, long count, long seed, double lo, double hi) {
+    public static MemorySegment random(Arena arena, long count, long seed, double lo, double hi) {
         MemorySegment s = Memory.floats(arena, count);
         SplittableRandom r = new SplittableRandom(seed);
         for (long i = 0; i < count; i++) {

@@ -49,7 +49,7 @@ public final class Report {
     static final String PEAK_SOURCE = "AVX-512 FP32 FMA peak measured 2026-11-26 on 2-core AMD Zen 5 "
             + "(263-273 GFLOPS per core, clock drifting about 4%)";
 
-    private static final Color[] PALETTE = {
+    static final Color[] PALETTE = {
         new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd)
     };
 
@@ -527,7 +527,7 @@ public final class Report {
         return machine + ", " + date;
     }
 
-    private static CategoryChart chart(int width, int height, String title, String x, String y) {
+    static CategoryChart chart(int width, int height, String title, String x, String y) {
         CategoryChart c = new CategoryChartBuilder().width(width).height(height).title(title)
                 .xAxisTitle(x).yAxisTitle(y).build();
         c.getStyler().setSeriesColors(PALETTE);
@@ -560,7 +560,7 @@ public final class Report {
         return o;
     }
 
-    private static void addBars(CategoryChart c, String name, List<String> x, double[] y, double[] err) {
+    static void addBars(CategoryChart c, String name, List<String> x, double[] y, double[] err) {
         boolean anyErr = false;
         for (double e : err) {
             anyErr |= Double.isFinite(e) && e > 0;
