@@ -69,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (ViTModel m = model != null ? ViTModel.load(model, options) : ViTModel.random(ViTConfig.vitBase16(), 42, options);
              InferenceSession session = m.newSession(options.threads());
-             Arena arena = Arena.ofConfined()) {
+             Arena arena = Arena.ofShared()) {
             double loadMs = (System.nanoTime() - t0) / 1e6;
             ViTConfig c = m.config();
             String what = model != null ? model.toString() : "ViT-B/16, random weights";

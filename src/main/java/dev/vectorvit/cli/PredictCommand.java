@@ -48,7 +48,7 @@ final class PredictCommand implements Callable<Integer> {
         NpyArray array = Npy.read(input);
         try (ViTModel m = ViTModel.load(model, options);
              InferenceSession session = m.newSession(options.threads());
-             Arena arena = Arena.ofConfined()) {
+             Arena arena = Arena.ofShared()) {
             ViTConfig c = m.config();
             long[] shape = array.shape();
             long[] want = {-1, c.channels(), c.imageSize(), c.imageSize()};

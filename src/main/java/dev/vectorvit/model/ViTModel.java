@@ -148,7 +148,7 @@ public final class ViTModel implements AutoCloseable {
             throw new IllegalArgumentException(images.length + " floats for " + batch + " images of "
                     + config.channels() + "x" + config.imageSize() + "x" + config.imageSize());
         }
-        try (Arena a = Arena.ofConfined()) {
+        try (Arena a = Arena.ofShared()) {
             MemorySegment in = Memory.copyOf(a, images);
             MemorySegment out = Memory.floats(a, (long) batch * config.classes());
             forward(in, 0, batch, out, 0);
@@ -181,7 +181,7 @@ public final class ViTModel implements AutoCloseable {
         ImagePreprocessing pre = preprocessing();
         int chunk = 8;
         List<List<Prediction>> out = new ArrayList<>(images.size());
-        try (Arena a = Arena.ofConfined()) {
+        try (Arena a = Arena.ofShared()) {
             MemorySegment in = Memory.floats(a, (long) chunk * config.imageFloats());
             MemorySegment logits = Memory.floats(a, (long) chunk * config.classes());
             for (int start = 0; start < images.size(); start += chunk) {
