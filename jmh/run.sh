@@ -16,6 +16,8 @@
 #                                    then refuse to run rather than time the scalar fallback). -rf/-rff are set here.
 #   jmh/run.sh report                only remake the tables and charts from results/jmh.json
 #   jmh/run.sh list                  list the benchmarks (jmh -l) and their parameters (-lp)
+#   Without ARGS, the peers benchmarks (dev.vectorvit.jmh.peers: vectorvit against netlib and OpenBLAS) are
+#   left out: jmh/peers/run.sh runs them; name them to run them here (jmh/run.sh GemmPeersBench).
 #
 # Output, in results/ at the repository root (git-ignored):
 #   jmh.json  JMH's result file        jmh.log   JMH's console output
@@ -36,7 +38,8 @@ cd "$root"
 
 results=${RESULTS:-$root/results}
 jar=$root/jmh/target/benchmarks.jar
-jvm=(java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
+# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set in some environments) would pin GemmPeersBench's OpenBLAS to other kernels.
+jvm=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 
 build() {
   [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$jar" ] && return 0
@@ -74,6 +77,7 @@ if [ "$mode" = quick ]; then
     [ "$given" = 1 ] || settings+=($pair)
   done
 fi
+[ $# = 0 ] && settings+=(-e '\.peers\.')
 start=$(date +%s)
 "${jvm[@]}" -jar "$jar" "${settings[@]}" "$@" -rf json -rff "$results/jmh.json" 2>&1 | tee "$results/jmh.log"
 status=${PIPESTATUS[0]}

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.AnnotationLine;
@@ -31,15 +32,17 @@ import org.knowm.xchart.style.Styler;
 
 /**
  * Turns JMH's JSON result file ({@code -rf json -rff results/jmh.json}) of {@code GemmBench},
- * {@code RowKernelsBench} and {@code ForwardBench} into markdown tables (GEMM GFLOPS and % of the FMA
- * peak, row kernels' GB/s against plain copy and scalar, forward latency and throughput) and PNG charts.
+ * {@code GemmPeersBench}, {@code RowKernelsBench} and {@code ForwardBench} into markdown tables (GEMM
+ * GFLOPS and % of the FMA peak, GEMM GFLOPS of vectorvit against netlib and OpenBLAS, row kernels' GB/s
+ * against plain copy and scalar, forward latency and throughput) and PNG charts.
  * Benchmarks missing from the file are left out of the report.
  *
  * <pre>
  * java -cp jmh/target/benchmarks.jar dev.vectorvit.jmh.report.Report [results/jmh.json]
  *      [--out DIR] [--machine TEXT] [--date TEXT] [--peak GFLOPS_PER_CORE]
  * </pre>
- * Writes DIR/jmh.md (also printed), DIR/gemm-gflops.png, DIR/row-kernels.png and DIR/vit-forward.png;
+ * Writes DIR/jmh.md (also printed), DIR/gemm-gflops.png, DIR/gemm-peers.png, DIR/row-kernels.png and
+ * DIR/vit-forward.png (each only when its benchmark is in the file);
  * DIR defaults to the JSON file's folder, the machine to /proc/cpuinfo's model name and the CPU count,
  * the date to the JSON file's modification date.
  */
@@ -253,6 +256,7 @@ public final class Report {
                 + "3 iterations). One run on a shared machine: compare numbers within it, not across runs.\n\n");
         settings();
         gemm();
+        gemmPeers();
         rowKernels();
         forward();
         return md.toString();
@@ -402,6 +406,218 @@ public final class Report {
         return k.bytes() / r.seconds() / 1e9;
     }
 
+    // ---------------------------------------------------------------- GEMM peers
+
+    /** The implementations of GemmPeersBench in report order, with the names the tables use. */
+    static final Map<String, String> PEER_NAMES = new LinkedHashMap<>();
+    static {
+        PEER_NAMES.put("vectorvit", "vectorvit");
+        PEER_NAMES.put("netlib", "netlib VectorBLAS");
+        PEER_NAMES.put("openblas", "OpenBLAS");
+    }
+
+    /** What each GemmPeersBench implementation runs (library, version, kernels), when known; "" otherwise. */
+    private Map<String, String> peerDescriptions = Map.of();
+
+    void peerDescriptions(Map<String, String> d) {
+        peerDescriptions = d;
+    }
+
+    /** GemmPeersBench results: shape -> threads -> impl -> result, shapes in the file's order. */
+    private Map<String, TreeMap<Integer, Map<String, Result>>> peerResults() {
+        Map<String, TreeMap<Integer, Map<String, Result>>> by = new LinkedHashMap<>();
+        for (Result r : of("GemmPeersBench")) {
+            by.computeIfAbsent(r.param("shape"), k -> new TreeMap<>())
+                    .computeIfAbsent(Integer.parseInt(r.param("threads")), k -> new LinkedHashMap<>())
+                    .put(r.param("impl"), r);
+        }
+        // GemmBench's order of shapes, whatever order JMH ran them in.
+        List<String> order = List.of("197x768x768", "197x768x2304", "197x768x3072", "197x3072x768", "1024x1024x1024",
+                "197x64x197", "197x197x64");
+        Map<String, TreeMap<Integer, Map<String, Result>>> sorted = new LinkedHashMap<>();
+        order.stream().filter(by::containsKey).forEach(k -> sorted.put(k, by.get(k)));
+        by.forEach(sorted::putIfAbsent);
+        return sorted;
+    }
+
+    /** The GEMM peers section of the markdown (empty without GemmPeersBench results). */
+    String gemmPeersMarkdown() {
+        int start = md.length();
+        gemmPeers();
+        String s = md.substring(start);
+        md.setLength(start);
+        return s;
+    }
+
+    private void gemmPeers() {
+        Map<String, TreeMap<Integer, Map<String, Result>>> by = peerResults();
+        if (by.isEmpty()) {
+            return;
+        }
+        TreeSet<Integer> threads = new TreeSet<>();
+        Set<String> impls = new LinkedHashSet<>();
+        by.values().forEach(t -> t.forEach((n, m) -> {
+            threads.add(n);
+            impls.addAll(m.keySet());
+        }));
+        List<String> order = new ArrayList<>(PEER_NAMES.keySet());
+        order.retainAll(impls);
+        impls.stream().filter(i -> !order.contains(i)).forEach(order::add);
+        md.append("## GEMM: vectorvit against netlib and OpenBLAS, FP32\n\n");
+        md.append("The same shapes (M x K x N; B in the model's layout: N x K except for scores x V), the same operands and "
+                + "thread counts; one JMH fork per implementation, shape and thread count. GFLOPS = 2 M N K / time; ± is "
+                + "JMH's 99.9% half-width. Before timing, each implementation's C is checked against vectorvit's "
+                + "(max |difference| at most 1e-3 of max |C|).\n\n");
+        for (String impl : order) {
+            String d = peerDescriptions.getOrDefault(impl, "");
+            String how = peerDefaultDescription(impl);
+            md.append("- **").append(PEER_NAMES.getOrDefault(impl, impl)).append("**: ")
+                    .append(d.isEmpty() ? how : how.isEmpty() ? d : d + "; " + how).append('\n');
+        }
+        md.append('\n');
+        StringBuilder head = new StringBuilder("| shape M x K x N | in ViT-B/16 |");
+        StringBuilder rule = new StringBuilder("|---|---|");
+        for (int t : threads) {
+            for (String impl : order) {
+                head.append(' ').append(PEER_NAMES.getOrDefault(impl, impl)).append(", ").append(t).append(t == 1 ? " thread" : " threads").append(" |");
+                rule.append("---:|");
+            }
+        }
+        List<String> others = order.stream().filter(i -> !i.equals("vectorvit")).toList();
+        boolean ratios = order.contains("vectorvit");
+        if (ratios) {
+            for (int t : threads) {
+                for (String o : others) {
+                    head.append(" vectorvit ÷ ").append(PEER_NAMES.getOrDefault(o, o)).append(", ").append(t).append(t == 1 ? " thread" : " threads").append(" |");
+                    rule.append("---:|");
+                }
+            }
+        }
+        md.append(head).append('\n').append(rule).append('\n');
+        for (Map.Entry<String, TreeMap<Integer, Map<String, Result>>> e : by.entrySet()) {
+            md.append("| ").append(e.getKey()).append(" | ").append(role(e.getKey())).append(" |");
+            for (int t : threads) {
+                Map<String, Result> m = e.getValue().getOrDefault(t, new LinkedHashMap<>());
+                for (String impl : order) {
+                    Result r = m.get(impl);
+                    md.append(' ').append(r == null ? "" : fmtErr(gflops(r), gflopsError(r), 1)).append(" |");
+                }
+            }
+            if (ratios) {
+                for (int t : threads) {
+                    Map<String, Result> m = e.getValue().getOrDefault(t, new LinkedHashMap<>());
+                    Result v = m.get("vectorvit");
+                    for (String o : others) {
+                        Result r = m.get(o);
+                        md.append(' ').append(v == null || r == null ? "" : fmt(r.seconds() / v.seconds(), 2) + "x").append(" |");
+                    }
+                }
+            }
+            md.append('\n');
+        }
+        md.append("\nRatios above 1 mean vectorvit is faster.\n\n");
+    }
+
+    private static String peerDefaultDescription(String impl) {
+        return switch (impl) {
+            case "vectorvit" -> "Gemm.multiply on a ThreadTeam of the thread count";
+            case "netlib" -> "sgemm on float[] copies, row-major as C^T = op(B)^T A^T; single-threaded, so with 2 threads "
+                    + "the rows of C are split over two sgemm calls on a vectorvit ThreadTeam";
+            case "openblas" -> "cblas_sgemm on the same off-heap memory as vectorvit, threads set with blas_set_num_threads";
+            default -> "";
+        };
+    }
+
+    /** GFLOPS per shape and implementation, one panel per thread count; FMA peak as a dashed line. */
+    Path gemmPeersChart(Path file) throws IOException {
+        Map<String, TreeMap<Integer, Map<String, Result>>> by = peerResults();
+        TreeSet<Integer> threads = new TreeSet<>();
+        Set<String> implSet = new LinkedHashSet<>();
+        by.values().forEach(t -> t.forEach((n, m) -> {
+            threads.add(n);
+            implSet.addAll(m.keySet());
+        }));
+        List<String> impls = new ArrayList<>(PEER_NAMES.keySet());
+        impls.retainAll(implSet);
+        implSet.stream().filter(i -> !impls.contains(i)).forEach(impls::add);
+        List<String> labels = new ArrayList<>();
+        by.keySet().forEach(s -> labels.add((shortRole(s) + " " + s).trim()));
+        double top = 0;
+        for (Result r : of("GemmPeersBench")) {
+            top = Math.max(top, gflops(r));
+        }
+        List<BufferedImage> panels = new ArrayList<>();
+        for (int t : threads) {
+            String name = t + (t == 1 ? " thread" : " threads");
+            CategoryChart c = chart(1200, 480, name, "shape M x K x N (K = reduction)        dashed line: FMA peak of "
+                    + name + ", " + fmt(peakPerCore * t, 0) + " GFLOPS", "GFLOPS (higher is better)");
+            c.getStyler().setDecimalPattern("#");
+            for (String impl : impls) {
+                double[] y = new double[labels.size()], err = new double[labels.size()];
+                int i = 0;
+                for (TreeMap<Integer, Map<String, Result>> m : by.values()) {
+                    Result r = m.getOrDefault(t, new LinkedHashMap<>()).get(impl);
+                    y[i] = r == null ? Double.NaN : gflops(r);
+                    err[i] = r == null ? Double.NaN : gflopsError(r);
+                    i++;
+                }
+                addBars(c, PEER_NAMES.getOrDefault(impl, impl), labels, y, err);
+            }
+            c.addAnnotation(new AnnotationLine(peakPerCore * t, false, false));
+            c.getStyler().setAnnotationLineColor(Color.GRAY);
+            c.getStyler().setAnnotationLineStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
+                    new float[] {6, 4}, 0));
+            c.getStyler().setYAxisMax(Math.ceil(Math.max(top, peakPerCore * t) * 1.08 / 50) * 50);
+            c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+            c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+            panels.add(BitmapEncoder.getBufferedImage(c));
+        }
+        ImageIO.write(stack("GEMM FP32: vectorvit, netlib VectorBLAS and OpenBLAS on the same operands", panels), "png",
+                file.toFile());
+        return file;
+    }
+
+    /** Panels one above the other under a two-line header (title, then machine and date). */
+    BufferedImage stack(String title, List<BufferedImage> panels) {
+        return frame(title, panels, false);
+    }
+
+    /** Panels side by side under a two-line header (title, then machine and date). */
+    BufferedImage sideBySide(String title, List<BufferedImage> panels) {
+        return frame(title, panels, true);
+    }
+
+    private BufferedImage frame(String title, List<BufferedImage> panels, boolean horizontal) {
+        int header = 56, width = 0, height = 0;
+        for (BufferedImage p : panels) {
+            width = horizontal ? width + p.getWidth() : Math.max(width, p.getWidth());
+            height = horizontal ? Math.max(height, p.getHeight()) : height + p.getHeight();
+        }
+        Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 18);
+        BufferedImage img = new BufferedImage(Math.max(width, 10), header + height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(titleFont);
+        g.drawString(title, Math.max(4, (img.getWidth() - g.getFontMetrics().stringWidth(title)) / 2), 24);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        String sub = subtitle();
+        g.drawString(sub, Math.max(4, (img.getWidth() - g.getFontMetrics().stringWidth(sub)) / 2), 46);
+        int x = 0, y = header;
+        for (BufferedImage p : panels) {
+            g.drawImage(p, x, y, null);
+            if (horizontal) {
+                x += p.getWidth();
+            } else {
+                y += p.getHeight();
+            }
+        }
+        g.dispose();
+        return img;
+    }
+
     private void rowKernels() {
         List<Result> rs = of("RowKernelsBench");
         if (rs.isEmpty()) {
@@ -514,6 +730,9 @@ public final class Report {
         if (!of("GemmBench").isEmpty()) {
             out.add(gemmChart(dir.resolve("gemm-gflops.png")));
         }
+        if (!of("GemmPeersBench").isEmpty()) {
+            out.add(gemmPeersChart(dir.resolve("gemm-peers.png")));
+        }
         if (!of("RowKernelsBench").isEmpty()) {
             out.add(rowChart(dir.resolve("row-kernels.png")));
         }
@@ -523,7 +742,7 @@ public final class Report {
         return out;
     }
 
-    private String subtitle() {
+    String subtitle() {
         return machine + ", " + date;
     }
 
