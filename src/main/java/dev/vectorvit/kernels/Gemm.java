@@ -176,7 +176,7 @@ public final class Gemm implements ThreadTeam.Job {
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
                 boolean loadC = pc > 0 || startFromC, last = pc + kcb >= k;
-                Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, nr, s.rows(nr * kcb), s.gather(kcb));
+                Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, nr, s.transposeTmp((long) (nr / 2) * (nr / 2)));
                 for (int ic = 0; ic < rows; ic += mc) {
                     int mcb = Math.min(mc, rows - ic);
                     Packing.packA(transA, a, aOff, lda, row0 + ic, mcb, pc, kcb, alpha, aPack, mr);
@@ -274,23 +274,13 @@ public final class Gemm implements ThreadTeam.Job {
         private MemorySegment b = MemorySegment.NULL;
         private MemorySegment edge = MemorySegment.NULL;
 
-        private float[] rows = new float[0];
-        private int[] gather = new int[0];
-        private int gatherKc = -1;
+        private MemorySegment transposeTmp = MemorySegment.NULL;
 
-        float[] rows(int floats) {
-            if (rows.length < floats) {
-                rows = new float[floats];
+        MemorySegment transposeTmp(long floats) {
+            if (transposeTmp.byteSize() < floats * Float.BYTES) {
+                transposeTmp = Memory.floats(Arena.ofAuto(), floats);
             }
-            return rows;
-        }
-
-        int[] gather(int kc) {
-            if (kc != gatherKc) {
-                gather = Packing.gatherIndex(kc);
-                gatherKc = kc;
-            }
-            return gather;
+            return transposeTmp;
         }
 
         MemorySegment edge(long floats) {
