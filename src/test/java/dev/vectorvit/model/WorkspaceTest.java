@@ -51,6 +51,25 @@ final class WorkspaceTest {
         }
     }
 
+    /** The case: ViT-B/16 (random weights), batch 64, about 0.4 GiB of activations; ~20 s on 2 cores. */
+    @Test
+    void batch64OfVitB16RunsWithinTheReportedWorkspace() {
+        ViTConfig b16 = ViTConfig.vitBase16();
+        long reported = InferenceSession.workspaceBytes(b16, 64, THREADS);
+        ViTModel.Options options = ViTModel.Options.defaults().withThreads(THREADS).withWorkspaceLimitBytes(reported);
+        try (ViTModel m = ViTModel.random(b16, 3, options); InferenceSession s = m.newSession(THREADS);
+             Arena a = Arena.ofShared()) {
+            MemorySegment in = Memory.floats(a, 64L * b16.imageFloats());
+            MemorySegment out = Memory.floats(a, 64L * b16.classes());
+            s.forward(in, 0, 64, out, 0);
+            long held = s.reservedBytes();
+            assertTrue(held > 0 && held <= reported, "batch 64 holds " + held + " bytes, reported " + reported);
+            for (float v : Memory.toArray(out, 0, 64 * b16.classes())) {
+                assertTrue(Float.isFinite(v), "logit " + v);
+            }
+        }
+    }
+
     @Test
     void theLimitIsHeldToTheByte() {
         long need = InferenceSession.workspaceBytes(SMALL, 64, THREADS);
