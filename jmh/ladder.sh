@@ -24,36 +24,17 @@
 # Environment: SKIP_BUILD=1 reuses jmh/target/benchmarks.jar; RESULTS=DIR writes elsewhere; MACHINE="text"
 # and DATE="text" override what the report says (default: /proc/cpuinfo, the date of ladder.json).
 # Needs a JDK 25+ (found like ./build does) and Maven.
-set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-. "$root/tools/jdk.sh"
-vectorvit_find_jdk || exit 1
-cd "$root"
-
-results=${RESULTS:-$root/results}
-jar=$root/jmh/target/benchmarks.jar
-
-build() {
-  [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$jar" ] && return 0
-  command -v mvn >/dev/null 2>&1 || { echo "error: Maven (mvn) is not on PATH" >&2; exit 1; }
-  echo "building: library (mvn install) and jmh/target/benchmarks.jar" >&2
-  # The jmh project takes the library from the local repository: install this checkout's first.
-  mvn -B -q -ntp install -DskipTests
-  mvn -B -q -ntp -f jmh/pom.xml package
-}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 report() {
-  local args=("$results/ladder.json" --out "$results")
-  [ -n "${MACHINE:-}" ] && args+=(--machine "$MACHINE")
-  [ -n "${DATE:-}" ] && args+=(--date "$DATE")
-  java -Djava.awt.headless=true -cp "$jar" dev.vectorvit.jmh.report.LadderReport "${args[@]}"
+  run_report LadderReport "$results/ladder.json"
 }
 
 mode=full
 case "${1:-}" in
   quick)  mode=quick; shift ;;
   report) build; report; exit 0 ;;
-  -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 esac
 
 # JMH options all take a value, so an argument that is neither an option nor an option's value is a regex.

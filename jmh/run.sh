@@ -30,31 +30,10 @@
 # MACHINE="text" and DATE="text" override what tables and charts say (default: /proc/cpuinfo, the
 # date of results/jmh.json).
 # Needs a JDK 25+ (found like ./build does) and Maven.
-set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-. "$root/tools/jdk.sh"
-vectorvit_find_jdk || exit 1
-cd "$root"
-
-results=${RESULTS:-$root/results}
-jar=$root/jmh/target/benchmarks.jar
-# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set in some environments) would pin GemmPeersBench's OpenBLAS to other kernels.
-jvm=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
-
-build() {
-  [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$jar" ] && return 0
-  command -v mvn >/dev/null 2>&1 || { echo "error: Maven (mvn) is not on PATH" >&2; exit 1; }
-  echo "building: library (mvn install) and jmh/target/benchmarks.jar" >&2
-  # Install this checkout's library first: the jmh project takes it from the local repository.
-  mvn -B -q -ntp install -DskipTests
-  mvn -B -q -ntp -f jmh/pom.xml package
-}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 report() {
-  local args=("$results/jmh.json" --out "$results")
-  [ -n "${MACHINE:-}" ] && args+=(--machine "$MACHINE")
-  [ -n "${DATE:-}" ] && args+=(--date "$DATE")
-  java -Djava.awt.headless=true -cp "$jar" dev.vectorvit.jmh.report.Report "${args[@]}"
+  run_report Report "$results/jmh.json"
 }
 
 mode=full
@@ -62,7 +41,7 @@ case "${1:-}" in
   quick)  mode=quick; shift ;;
   report) build; report; exit 0 ;;
   list)   build; "${jvm[@]}" -jar "$jar" -lp; exit 0 ;;
-  -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 esac
 
 build

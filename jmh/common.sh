@@ -1,0 +1,28 @@
+# Sourced by jmh/run.sh and jmh/ladder.sh: finds the JDK, sets the paths, builds the benchmarks jar.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$root/tools/jdk.sh"
+vectorvit_find_jdk || exit 1
+cd "$root"
+
+results=${RESULTS:-$root/results}
+jar=$root/jmh/target/benchmarks.jar
+# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set in some environments) would pin GemmPeersBench's OpenBLAS to other kernels.
+jvm=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
+
+build() {
+  [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$jar" ] && return 0
+  command -v mvn >/dev/null 2>&1 || { echo "error: Maven (mvn) is not on PATH" >&2; exit 1; }
+  echo "building: library (mvn install) and jmh/target/benchmarks.jar" >&2
+  # The jmh project takes the library from the local repository: install this checkout's first.
+  mvn -B -q -ntp install -DskipTests
+  mvn -B -q -ntp -f jmh/pom.xml package
+}
+
+# run_report CLASS JSON: a report class of jmh/report on a JMH result file, writing into $results.
+run_report() {
+  local args=("$2" --out "$results")
+  [ -n "${MACHINE:-}" ] && args+=(--machine "$MACHINE")
+  [ -n "${DATE:-}" ] && args+=(--date "$DATE")
+  java -Djava.awt.headless=true -cp "$jar" "dev.vectorvit.jmh.report.$1" "${args[@]}"
+}
