@@ -96,7 +96,8 @@ public final class SafeTensorsWriter {
         return (short) ((bits + 0x7FFF + (bits >>> 16 & 1)) >>> 16);
     }
 
-    private static String quote(String s) {
+    /** A JSON string literal of {@code s} (shared with the model tests' config writer). */
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             if (c == '"' || c == '\\') {

@@ -95,10 +95,10 @@ public final class Fixtures {
         return switch (value) {
             case RawJson raw -> raw.text();
             case Map<?, ?> m -> m.entrySet().stream()
-                    .map(e -> quote((String) e.getKey()) + ":" + toJson(e.getValue()))
+                    .map(e -> SafeTensorsWriter.quote((String) e.getKey()) + ":" + toJson(e.getValue()))
                     .collect(Collectors.joining(",", "{", "}"));
             case List<?> l -> l.stream().map(Fixtures::toJson).collect(Collectors.joining(",", "[", "]"));
-            case String s -> quote(s);
+            case String s -> SafeTensorsWriter.quote(s);
             case Number n -> n.toString();
             case Boolean b -> b.toString();
             default -> {
@@ -108,20 +108,6 @@ public final class Fixtures {
                 throw new IllegalArgumentException("not a JSON value: " + value);
             }
         };
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
     }
 
     // ---- model.safetensors ----
