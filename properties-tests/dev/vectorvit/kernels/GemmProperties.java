@@ -153,6 +153,36 @@ final class GemmProperties {
         }
     }
 
+    /**
+     * B stored [n x k] (a weight; run as C^T = B op(A)^T when there are few rows) gives the same bits as
+     * the same B stored [k x n] (the packed loop nest): the layout of B chooses the loops, not the chains.
+     */
+    @Property(tries = 100)
+    void layoutOfBDoesNotChangeBits(
+            @ForAll(supplier = Gen.Dim.class) int m, @ForAll(supplier = Gen.Dim.class) int n,
+            @ForAll(supplier = Gen.Dim.class) int k, @ForAll boolean transA,
+            @ForAll("alphas") float alpha, @ForAll("betas") float beta, @ForAll boolean withBias,
+            @ForAll Activation act, @ForAll(supplier = Place.Any.class) Place placeA,
+            @ForAll(supplier = Place.Any.class) Place placeB, @ForAll(supplier = Place.Any.class) Place placeC,
+            @ForAll Values values, @ForAll long seed) {
+        Assume.that((long) m * n * k <= MAX_WORK);
+        try (Arena arena = Arena.ofShared()) {
+            Call weights = Call.random(arena, transA, true, m, n, k, alpha, beta, withBias, act, placeA, placeB,
+                    placeC, values, seed);
+            Mat start = weights.c.copy(arena);
+            weights.on(new Gemm(team1));
+            Mat plainB = Mat.allocate(arena, k, n, placeB);
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    plainB.set(p, j, weights.b.get(j, p));
+                }
+            }
+            Call plain = new Call(transA, false, m, n, k, alpha, weights.a, plainB, beta, start.copy(arena),
+                    weights.bias, act);
+            assertSameBits(weights.c.bits(), arena, plain, start, "B stored [k x n]", c -> c.on(new Gemm(team1)));
+        }
+    }
+
     private static void assertSameBits(int[] expected, Arena arena, Call call, Mat start, String variant,
                                        Consumer<Call> run) {
         Call again = call.into(start.copy(arena));

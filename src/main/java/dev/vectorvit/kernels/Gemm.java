@@ -4,6 +4,7 @@ import dev.vectorvit.tensor.Checks;
 import dev.vectorvit.tensor.Memory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Single-precision GEMM over memory segments, BLAS style:
@@ -20,6 +21,8 @@ import java.lang.foreign.MemorySegment;
  *      for jr in NC step NR       B panel (KC x NR), reused by every A panel (L1/L2)
  *       for ir in MC step MR      {@link MicroKernel}: MR x NR of C in registers
  * </pre>
+ * For B stored [n x k] and few rows (a linear layer on one image), {@link #blockTransposed} runs the
+ * same loops on C^T = B op(A)^T instead, so that the weight is read in place rather than transposed.
  * {@link #multiply} splits C between the team's members by whole column panels (or row panels when
  * C is narrow); each element is computed by the same FMA chain whoever computes it, so results are
  * bitwise identical for every thread count and blocking.
@@ -164,6 +167,11 @@ public final class Gemm implements ThreadTeam.Job {
         int kc = blocking.kc();
         int nc = Math.max(nr, blocking.nc() / nr * nr);
         Scratch s = scratch[member];
+        if (transB && roundUp(rows, nr) <= 2 * mc) {
+            blockTransposed(s, row0, rows, col0, cols, transA, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, bias, biasOff, act);
+            return;
+        }
         MemorySegment aPack = s.a((long) Math.min(mc, roundUp(rows, mr)) * Math.min(kc, k));
         MemorySegment bPack = s.b((long) Math.min(nc, roundUp(cols, nr)) * Math.min(kc, k));
         MemorySegment edge = s.edge(mr * nr);
@@ -176,6 +184,7 @@ public final class Gemm implements ThreadTeam.Job {
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
                 boolean loadC = pc > 0 || startFromC, last = pc + kcb >= k;
+                long aStrip = (long) kcb * Float.BYTES;
                 Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, nr, s.transposeTmp((long) (nr / 2) * (nr / 2)));
                 for (int ic = 0; ic < rows; ic += mc) {
                     int mcb = Math.min(mc, rows - ic);
@@ -188,10 +197,10 @@ public final class Gemm implements ThreadTeam.Job {
                             long at = c0 + (long) (ic + ir) * ldc + jc + jr;
                             long aPanel = (long) ir * kcb * Float.BYTES;
                             if (tileRows == mr && tileCols == nr) {
-                                MicroKernel.tile(kcb, aPack, aPanel, bPack, bPanel, c, at * Float.BYTES, ldcBytes, loadC);
+                                MicroKernel.tile(kcb, aPack, aPanel, aStrip, bPack, bPanel, c, at * Float.BYTES, ldcBytes, loadC);
                             } else {
                                 copyTile(c, at, ldc, edge, 0, nr, tileRows, tileCols, loadC);
-                                MicroKernel.tile(kcb, aPack, aPanel, bPack, bPanel, edge, 0, (long) nr * Float.BYTES, loadC);
+                                MicroKernel.tile(kcb, aPack, aPanel, aStrip, bPack, bPanel, edge, 0, (long) nr * Float.BYTES, loadC);
                                 copyTile(edge, 0, nr, c, at, ldc, tileRows, tileCols, true);
                             }
                             if (last && act != Activation.NONE) {
@@ -201,6 +210,84 @@ public final class Gemm implements ThreadTeam.Job {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The same product for B stored [n x k] (a weight in PyTorch's [out, in] layout) and few rows, computed
+     * as C^T = B op(A)^T: B's rows are the micro-kernel's A strips, read in place, so the large operand
+     * streams from memory once and is never transposed (transposing it cost a quarter of a ViT-B/16 pass);
+     * op(A), the few rows, is the one packed by a transpose; tiles land in a C^T buffer transposed into C
+     * at the end. Each element is still fma(alpha a, b, c) in k order from beta C + bias: the same bits
+     * as the other loop nest.
+     * <pre>
+     *   for jc in N step NC          C^T block (NC x rows) in a buffer
+     *    for pc in K step KC          op(A)^T (KC x rows) packed, fits L2 (which is when this nest runs)
+     *     for ic in NC step MC         MC rows of B, read in place, reused from L2
+     *      for jr in rows step NR       op(A)^T panel
+     *       for ir in MC step MR         {@link MicroKernel}: MR x NR of C^T in registers
+     * </pre>
+     */
+    private void blockTransposed(Scratch s, int row0, int rows, int col0, int cols, boolean transA, int k,
+                                 float alpha, MemorySegment a, long aOff, int lda, MemorySegment b, long bOff,
+                                 int ldb, float beta, MemorySegment c, long cOff, int ldc,
+                                 MemorySegment bias, long biasOff, Activation act) {
+        final int mr = MicroKernel.MR, nr = MicroKernel.NR;
+        int kc = blocking.kc();
+        int nc = Math.max(mr, blocking.nc() / mr * mr);
+        int mc = Math.max(mr, blocking.mc() / mr * mr);
+        int ldt = roundUp(rows, nr);
+        MemorySegment rowPack = s.b((long) ldt * Math.min(kc, k));
+        MemorySegment edge = s.a((long) mr * Math.min(kc, k));
+        MemorySegment tmp = s.transposeTmp((long) (nr / 2) * (nr / 2));
+        MemorySegment ct = s.ct((long) ldt * Math.min(roundUp(nc, mr), roundUp(cols, mr)));
+        long c0 = cOff + (long) row0 * ldc + col0;
+        long ldtBytes = (long) ldt * Float.BYTES;
+        long strideB = (long) ldb * Float.BYTES;
+        for (int jc = 0; jc < cols; jc += nc) {
+            int ncb = Math.min(nc, cols - jc);
+            boolean startFromC = true;
+            if (beta == 0f && bias != null) {
+                for (int j = 0; j < ncb; j++) {
+                    ScalarKernels.fill(ct, (long) j * ldt, ldt, bias.getAtIndex(ValueLayout.JAVA_FLOAT, biasOff + col0 + jc + j));
+                }
+            } else if (beta != 0f) {
+                prepare(rows, ncb, beta, c, c0 + jc, ldc, bias, bias == null ? 0 : biasOff + col0 + jc);
+                Packing.transposeMatrix(c, c0 + jc, ldc, rows, ncb, ct, 0, ldt, tmp);
+            } else {
+                startFromC = false;
+            }
+            for (int pc = 0; pc < k; pc += kc) {
+                int kcb = Math.min(kc, k - pc);
+                boolean loadC = pc > 0 || startFromC;
+                Packing.packB(!transA, a, aOff, lda, pc, kcb, row0, rows, rowPack, nr, tmp);
+                if (alpha != 1f) {
+                    VecElementWise.scale(1, ldt * kcb, alpha, rowPack, 0, 0);
+                }
+                for (int ic = 0; ic < ncb; ic += mc) {
+                    int icEnd = Math.min(ncb, ic + mc);
+                    for (int jr = 0; jr < ldt; jr += nr) {
+                        long bPanel = (long) jr * kcb * Float.BYTES;
+                        for (int ir = ic; ir < icEnd; ir += mr) {
+                            int strip = col0 + jc + ir;
+                            MemorySegment ap = b;
+                            long apOff = (bOff + (long) strip * ldb + pc) * Float.BYTES, apStride = strideB;
+                            if (ncb - ir < mr) {
+                                Packing.packA(false, b, bOff, ldb, strip, ncb - ir, pc, kcb, 1f, edge, mr);
+                                ap = edge;
+                                apOff = 0;
+                                apStride = (long) kcb * Float.BYTES;
+                            }
+                            MicroKernel.tile(kcb, ap, apOff, apStride, rowPack, bPanel,
+                                    ct, ((long) ir * ldt + jr) * Float.BYTES, ldtBytes, loadC);
+                        }
+                    }
+                }
+            }
+            if (act != Activation.NONE) {
+                VecElementWise.activate(act, ncb, rows, ct, 0, ldt, ct, 0, ldt);
+            }
+            Packing.transposeMatrix(ct, 0, ldt, ncb, rows, c, c0 + jc, ldc, tmp);
         }
     }
 
@@ -275,6 +362,14 @@ public final class Gemm implements ThreadTeam.Job {
         private MemorySegment edge = MemorySegment.NULL;
 
         private MemorySegment transposeTmp = MemorySegment.NULL;
+        private MemorySegment ct = MemorySegment.NULL;
+
+        MemorySegment ct(long floats) {
+            if (ct.byteSize() < floats * Float.BYTES) {
+                ct = Memory.floats(Arena.ofAuto(), floats);
+            }
+            return ct;
+        }
 
         MemorySegment transposeTmp(long floats) {
             if (transposeTmp.byteSize() < floats * Float.BYTES) {

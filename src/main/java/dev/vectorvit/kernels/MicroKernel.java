@@ -39,11 +39,12 @@ final class MicroKernel {
      * and then every FMA of the loop falls back to Java code).
      *
      * @param kc    depth of this k block
-     * @param ap    packed A panel, MR row strips of kc floats each, from byte {@code aOff}
+     * @param ap    A panel, MR row strips of kc floats each, from byte {@code aOff}, {@code aStride} bytes
+     *              apart (kc floats when packed; a matrix's row stride when its rows are read in place)
      * @param bp    packed B panel, kc steps of NR floats, from byte {@code bOff}
      * @param cOff  byte offset of the tile's top-left element in {@code c}; {@code ldc} in bytes
      */
-    static void tile(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,
+    static void tile(int kc, MemorySegment ap, long aOff, long aStride, MemorySegment bp, long bOff,
                      MemorySegment c, long cOff, long ldc, boolean loadC) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (loadC) {
@@ -64,7 +65,6 @@ final class MicroKernel {
         }
 
         // An int-counted loop: C2 unrolls it and keeps all 12 accumulators in registers.
-        long rs = (long) kc * Float.BYTES;
         for (int p = 0; p < kc; p++) {
             long bo = bOff + (long) p * (NR * Float.BYTES);
             long ao = aOff + (long) p * Float.BYTES;
@@ -73,19 +73,19 @@ final class MicroKernel {
             FloatVector a = FloatVector.broadcast(S, ap.get(F, ao));
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap.get(F, ao + rs));
+            a = FloatVector.broadcast(S, ap.get(F, ao + aStride));
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap.get(F, ao + 2 * rs));
+            a = FloatVector.broadcast(S, ap.get(F, ao + 2 * aStride));
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap.get(F, ao + 3 * rs));
+            a = FloatVector.broadcast(S, ap.get(F, ao + 3 * aStride));
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap.get(F, ao + 4 * rs));
+            a = FloatVector.broadcast(S, ap.get(F, ao + 4 * aStride));
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap.get(F, ao + 5 * rs));
+            a = FloatVector.broadcast(S, ap.get(F, ao + 5 * aStride));
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
         }

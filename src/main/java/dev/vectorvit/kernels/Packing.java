@@ -117,6 +117,27 @@ final class Packing {
     }
 
     /**
+     * dst = src^T for a rows x cols matrix (offsets and leading dimensions in floats): V x V blocks by
+     * {@link #transpose}, the ragged right and bottom edges one float at a time.
+     */
+    static void transposeMatrix(MemorySegment src, long srcOff, int lds, int rows, int cols,
+                                MemorySegment dst, long dstOff, int ldd, MemorySegment tmp) {
+        int fullRows = rows / V * V, fullCols = cols / V * V;
+        long ss = (long) lds * Float.BYTES, ds = (long) ldd * Float.BYTES;
+        for (int i = 0; i < fullRows; i += V) {
+            for (int j = 0; j < fullCols; j += V) {
+                transpose(src, (srcOff + (long) i * lds + j) * Float.BYTES, ss,
+                        dst, (dstOff + (long) j * ldd + i) * Float.BYTES, ds, tmp);
+            }
+        }
+        for (int i = 0; i < rows; i++) {
+            for (int j = i < fullRows ? fullCols : 0; j < cols; j++) {
+                dst.setAtIndex(F, dstOff + (long) j * ldd + i, src.getAtIndex(F, srcOff + (long) i * lds + j));
+            }
+        }
+    }
+
+    /**
      * Transposes a V x V block: source row j (stride {@code srcStride} bytes) holds V consecutive k values
      * of column j; afterwards destination row q (stride {@code dstStride}) holds k step q of the V
      * columns. log2(V) butterfly stages swap the off-diagonal blocks of V/2, V/4, ..., 1 lanes between
