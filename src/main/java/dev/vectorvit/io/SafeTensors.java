@@ -87,7 +87,7 @@ public final class SafeTensors implements AutoCloseable {
             }
             Arena arena = Arena.ofShared();
             try {
-                MemorySegment mapping = channel.map(MapMode.READ_ONLY, 0, size, arena);
+                MemorySegment mapping = Memory.asPlainNative(channel.map(MapMode.READ_ONLY, 0, size, arena), arena);
                 long n = mapping.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
                 // n is unsigned: a negative long is beyond any limit too.
                 if (n < 0 || n > MAX_HEADER_BYTES) {

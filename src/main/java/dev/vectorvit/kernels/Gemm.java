@@ -238,12 +238,11 @@ public final class Gemm implements ThreadTeam.Job {
         int mc = Math.max(mr, blocking.mc() / mr * mr);
         int ldt = roundUp(rows, nr);
         MemorySegment rowPack = s.b((long) ldt * Math.min(kc, k));
-        MemorySegment edge = s.a((long) mr * Math.min(kc, k));
+        MemorySegment bRows = s.a((long) Math.min(mc, roundUp(cols, mr)) * Math.min(kc, k));
         MemorySegment tmp = s.transposeTmp((long) (nr / 2) * (nr / 2));
         MemorySegment ct = s.ct((long) ldt * Math.min(roundUp(nc, mr), roundUp(cols, mr)));
         long c0 = cOff + (long) row0 * ldc + col0;
         long ldtBytes = (long) ldt * Float.BYTES;
-        long strideB = (long) ldb * Float.BYTES;
         for (int jc = 0; jc < cols; jc += nc) {
             int ncb = Math.min(nc, cols - jc);
             boolean startFromC = true;
@@ -265,21 +264,13 @@ public final class Gemm implements ThreadTeam.Job {
                     VecElementWise.scale(1, ldt * kcb, alpha, rowPack, 0, 0);
                 }
                 for (int ic = 0; ic < ncb; ic += mc) {
-                    int icEnd = Math.min(ncb, ic + mc);
+                    int mcb = Math.min(mc, ncb - ic);
+                    Packing.packA(false, b, bOff, ldb, col0 + jc + ic, mcb, pc, kcb, 1f, bRows, mr);
                     for (int jr = 0; jr < ldt; jr += nr) {
                         long bPanel = (long) jr * kcb * Float.BYTES;
-                        for (int ir = ic; ir < icEnd; ir += mr) {
-                            int strip = col0 + jc + ir;
-                            MemorySegment ap = b;
-                            long apOff = (bOff + (long) strip * ldb + pc) * Float.BYTES, apStride = strideB;
-                            if (ncb - ir < mr) {
-                                Packing.packA(false, b, bOff, ldb, strip, ncb - ir, pc, kcb, 1f, edge, mr);
-                                ap = edge;
-                                apOff = 0;
-                                apStride = (long) kcb * Float.BYTES;
-                            }
-                            MicroKernel.tile(kcb, ap, apOff, apStride, rowPack, bPanel,
-                                    ct, ((long) ir * ldt + jr) * Float.BYTES, ldtBytes, loadC);
+                        for (int ir = 0; ir < mcb; ir += mr) {
+                            MicroKernel.tile(kcb, bRows, (long) ir * kcb * Float.BYTES, (long) kcb * Float.BYTES,
+                                    rowPack, bPanel, ct, ((long) (ic + ir) * ldt + jr) * Float.BYTES, ldtBytes, loadC);
                         }
                     }
                 }

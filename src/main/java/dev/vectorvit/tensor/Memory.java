@@ -3,11 +3,13 @@ package dev.vectorvit.tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Allocation of float buffers on 64-byte boundaries (one cache line, one 512-bit vector). */
 public final class Memory {
     /** Alignment of every buffer this library allocates. */
     public static final long ALIGNMENT = 64;
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     private Memory() {}
 
@@ -22,6 +24,31 @@ public final class Memory {
         MemorySegment s = floats(arena, Math.max(1, values.length));
         MemorySegment.copy(values, 0, s, ValueLayout.JAVA_FLOAT, 0, values.length);
         return s;
+    }
+
+    /**
+     * The memory of a file mapping as a plain native segment of the same arena (still zero-copy, still
+     * closed with the arena), or {@code mapped} itself where this module may not call restricted methods
+     * (start the JVM with {@code --enable-native-access=ALL-UNNAMED}, or {@code =dev.vectorvit} on the
+     * module path; without it one warning line says so). Why: mapped segments are a subclass of the native ones, and the two classes flowing
+     * through the same JDK accessors made C2 speculate wrongly in the GEMM micro-kernel and recompile it
+     * without loop predication: a ViT-B/16 pass on mapped weights took 530 ms instead of 220 ms.
+     */
+    public static MemorySegment asPlainNative(MemorySegment mapped, Arena arena) {
+        if (!canRetypeMappings()) {
+            if (WARNED.compareAndSet(false, true)) {
+                System.err.println("warning: vectorvit reads memory-mapped weights about 2x slower without native "
+                        + "access: start the JVM with --enable-native-access=ALL-UNNAMED (or =dev.vectorvit)");
+            }
+            return mapped;
+        }
+        MemorySegment plain = MemorySegment.ofAddress(mapped.address()).reinterpret(mapped.byteSize(), arena, null);
+        return mapped.isReadOnly() ? plain.asReadOnly() : plain;
+    }
+
+    /** Whether {@link #asPlainNative} can re-type mappings (native access is enabled for this module). */
+    public static boolean canRetypeMappings() {
+        return Memory.class.getModule().isNativeAccessEnabled();
     }
 
     /** The floats of a segment as a heap array (tests, I/O). */
