@@ -92,10 +92,13 @@ final class Packing {
                         transpose(b, src, (long) ldb * Float.BYTES, dst, d, (long) nr * Float.BYTES, tmp);
                     }
                 }
-                for (int j = 0; j < nr; j++) {
+                if (live < nr) {
+                    dst.asSlice(base * Float.BYTES, (long) kc * nr * Float.BYTES).fill((byte) 0);
+                }
+                for (int j = 0; j < live; j++) {
                     long src = bOff + (long) (col0 + panel + j) * ldb + k0;
                     for (int p = full; p < kc; p++) {
-                        dst.setAtIndex(F, base + (long) p * nr + j, j < live ? b.getAtIndex(F, src + p) : 0f);
+                        dst.setAtIndex(F, base + (long) p * nr + j, b.getAtIndex(F, src + p));
                     }
                 }
             } else {

@@ -25,6 +25,7 @@ final class VMath {
     private static final float LN2_LO = -2.12194440e-4f;
     private static final float EXP_MIN = -87.33654f;
     private static final float EXP_MAX = 88.0f;
+    private static final float ROUNDER = 0x1.8p23f;
 
     // erf(x) = x P(x^2) / Q(x^2) on [-4, 4], saturating to +-1 outside (float erf(4) rounds to 1).
     private static final float A1 = -1.60960333262415e-02f, A3 = -2.95459980854025e-03f,
@@ -40,8 +41,11 @@ final class VMath {
     private VMath() {}
 
     static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(EXP_MIN).min(EXP_MAX);
-        FloatVector n = floor(xc.fma(LOG2E, 0.5f));
+        FloatVector xc = clamp(x, EXP_MIN, EXP_MAX);
+        // t = ROUNDER + n: adding 1.5 * 2^23 rounds x log2(e) to the integer n (ties to even) and leaves n in
+        // t's low mantissa bits, so 2^n is (bits of t) << 23 plus the exponent bias: no conversions.
+        FloatVector t = xc.fma(LOG2E, ROUNDER);
+        FloatVector n = t.sub(ROUNDER);
         FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
         r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
         FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
@@ -50,9 +54,17 @@ final class VMath {
         p = horner(p, r, 1.6666665459e-1f);
         p = horner(p, r, 5.0000001201e-1f);
         FloatVector y = p.fma(r.mul(r), r).add(1f);
-        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        IntVector bits = ((IntVector) t.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23).add(127 << 23);
         FloatVector result = y.mul(bits.reinterpretAsFloats());
         return result.blend(0f, x.lt(EXP_MIN));
+    }
+
+    /**
+     * x limited to [lo, hi], NaN kept, by compare and blend: FloatVector.max/min follow Math.max's rules for
+     * NaN and -0, which x86 has no instruction for, and C2's emulation made up a third of exp's time.
+     */
+    private static FloatVector clamp(FloatVector x, float lo, float hi) {
+        return x.blend(lo, x.lt(lo)).blend(hi, x.compare(VectorOperators.GT, hi));
     }
 
     /** p * x + c, one rounding. */
@@ -60,14 +72,8 @@ final class VMath {
         return p.fma(x, FloatVector.broadcast(S, c));
     }
 
-    /** floor for |x| < 2^31: truncate, then step down where truncation went up (negative inputs). */
-    private static FloatVector floor(FloatVector x) {
-        FloatVector t = (FloatVector) x.convert(VectorOperators.F2I, 0).convert(VectorOperators.I2F, 0);
-        return t.sub(1f, t.compare(VectorOperators.GT, x));
-    }
-
     static FloatVector erf(FloatVector x) {
-        FloatVector xc = x.max(-4f).min(4f);
+        FloatVector xc = clamp(x, -4f, 4f);
         FloatVector x2 = xc.mul(xc);
         FloatVector p = x2.fma(A13, A11);
         p = horner(p, x2, A9);

@@ -37,18 +37,26 @@ final class VecSoftmax {
         VecElementWise.scale(1, n, 1f / sum, x, xb / Float.BYTES, n);
     }
 
+    /**
+     * The row max, NaN if the row holds one. The max is a compare and blend per step, and NaN is tracked
+     * in a mask: FloatVector.max follows Math.max's NaN and -0 rules, which C2 emulates slowly on x86.
+     */
     private static float max(int n, MemorySegment x, long xb) {
         int bound = S.loopBound(n);
         FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        VectorMask<Float> nan = S.maskAll(false);
         for (int j = 0; j < bound; j += V) {
-            mx = mx.max(FloatVector.fromMemorySegment(S, x, xb + (long) j * Float.BYTES, NATIVE));
+            FloatVector v = FloatVector.fromMemorySegment(S, x, xb + (long) j * Float.BYTES, NATIVE);
+            mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
+            nan = nan.or(v.test(VectorOperators.IS_NAN));
         }
         if (bound < n) {
             VectorMask<Float> tail = S.indexInRange(bound, n);
-            mx = mx.max(FloatVector.fromMemorySegment(S, x, xb + (long) bound * Float.BYTES, NATIVE, tail)
-                    .blend(Float.NEGATIVE_INFINITY, tail.not()));
+            FloatVector v = FloatVector.fromMemorySegment(S, x, xb + (long) bound * Float.BYTES, NATIVE, tail);
+            mx = mx.blend(v, v.compare(VectorOperators.GT, mx).and(tail));
+            nan = nan.or(v.test(VectorOperators.IS_NAN).and(tail));
         }
-        return mx.reduceLanes(VectorOperators.MAX);
+        return nan.anyTrue() ? Float.NaN : mx.reduceLanes(VectorOperators.MAX);
     }
 
     /**
