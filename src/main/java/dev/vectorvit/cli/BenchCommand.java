@@ -62,8 +62,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         ViTModel.Options options = common.options(cl);
         PrintWriter err = cl.getErr();
-        long jvmStart = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli())
-                .orElse(System.currentTimeMillis());
+        long jvmStart = ProcessClock.startMillis();
         long mainStart = System.currentTimeMillis();
 
         long t0 = System.nanoTime();

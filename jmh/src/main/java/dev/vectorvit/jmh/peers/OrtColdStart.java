@@ -3,6 +3,7 @@ package dev.vectorvit.jmh.peers;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.vectorvit.cli.ProcessClock;
 import dev.vectorvit.io.Npy;
 import dev.vectorvit.io.NpyArray;
 import java.io.IOException;
@@ -29,7 +30,7 @@ public final class OrtColdStart {
     private OrtColdStart() {}
 
     public static void main(String[] args) throws Exception {
-        long jvmStart = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(System.currentTimeMillis());
+        long jvmStart = ProcessClock.startMillis();
         long mainStart = System.currentTimeMillis();
         Path dir = Path.of(args[0]);
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
