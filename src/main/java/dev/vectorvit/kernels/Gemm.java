@@ -167,7 +167,9 @@ public final class Gemm implements ThreadTeam.Job {
         int kc = blocking.kc();
         int nc = Math.max(nr, blocking.nc() / nr * nr);
         Scratch s = scratch[member];
-        if (transB && roundUp(rows, nr) <= 2 * mc) {
+        // The transposed nest transposes op(A) and C (rows x (k + cols) floats) instead of B (cols x k): it pays
+        // when B is the big operand (a weight, not a head's keys), and when op(A)^T for one k block fits L2.
+        if (transB && (long) rows * (k + cols) < (long) cols * k && roundUp(rows, nr) <= 2 * mc) {
             blockTransposed(s, row0, rows, col0, cols, transA, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, bias, biasOff, act);
             return;
