@@ -41,7 +41,10 @@ final class VMath {
     private VMath() {}
 
     static FloatVector exp(FloatVector x) {
-        FloatVector xc = clamp(x, EXP_MIN, EXP_MAX);
+        // Clamped by compare and blend (NaN kept): FloatVector.max/min follow Math.max's NaN and -0 rules,
+        // which x86 has no instruction for, and C2's emulation made up a third of exp's time. Written out
+        // here: a helper method was not always inlined ("callee uses too much stack"), boxing the vectors.
+        FloatVector xc = x.blend(EXP_MIN, x.lt(EXP_MIN)).blend(EXP_MAX, x.compare(VectorOperators.GT, EXP_MAX));
         // t = ROUNDER + n: adding 1.5 * 2^23 rounds x log2(e) to the integer n (ties to even) and leaves n in
         // t's low mantissa bits, so 2^n is (bits of t) << 23 plus the exponent bias: no conversions.
         FloatVector t = xc.fma(LOG2E, ROUNDER);
@@ -59,21 +62,13 @@ final class VMath {
         return result.blend(0f, x.lt(EXP_MIN));
     }
 
-    /**
-     * x limited to [lo, hi], NaN kept, by compare and blend: FloatVector.max/min follow Math.max's rules for
-     * NaN and -0, which x86 has no instruction for, and C2's emulation made up a third of exp's time.
-     */
-    private static FloatVector clamp(FloatVector x, float lo, float hi) {
-        return x.blend(lo, x.lt(lo)).blend(hi, x.compare(VectorOperators.GT, hi));
-    }
-
     /** p * x + c, one rounding. */
     private static FloatVector horner(FloatVector p, FloatVector x, float c) {
         return p.fma(x, FloatVector.broadcast(S, c));
     }
 
     static FloatVector erf(FloatVector x) {
-        FloatVector xc = clamp(x, -4f, 4f);
+        FloatVector xc = x.blend(-4f, x.lt(-4f)).blend(4f, x.compare(VectorOperators.GT, 4f)); // as in exp
         FloatVector x2 = xc.mul(xc);
         FloatVector p = x2.fma(A13, A11);
         p = horner(p, x2, A9);
