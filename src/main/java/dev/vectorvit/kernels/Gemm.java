@@ -270,9 +270,16 @@ public final class Gemm implements ThreadTeam.Job {
                     Packing.packA(false, b, bOff, ldb, col0 + jc + ic, mcb, pc, kcb, 1f, bRows, mr);
                     for (int jr = 0; jr < ldt; jr += nr) {
                         long bPanel = (long) jr * kcb * Float.BYTES;
+                        boolean narrow = rows - jr <= nr / 2;
                         for (int ir = 0; ir < mcb; ir += mr) {
-                            MicroKernel.tile(kcb, bRows, (long) ir * kcb * Float.BYTES, (long) kcb * Float.BYTES,
-                                    rowPack, bPanel, ct, ((long) (ic + ir) * ldt + jr) * Float.BYTES, ldtBytes, loadC);
+                            long aPanel = (long) ir * kcb * Float.BYTES, at = ((long) (ic + ir) * ldt + jr) * Float.BYTES;
+                            if (narrow) {
+                                MicroKernel.narrowTile(kcb, bRows, aPanel, (long) kcb * Float.BYTES, rowPack, bPanel,
+                                        ct, at, ldtBytes, loadC);
+                            } else {
+                                MicroKernel.tile(kcb, bRows, aPanel, (long) kcb * Float.BYTES, rowPack, bPanel,
+                                        ct, at, ldtBytes, loadC);
+                            }
                         }
                     }
                 }
