@@ -360,43 +360,32 @@ public final class Gemm implements ThreadTeam.Job {
         private MemorySegment a = MemorySegment.NULL;
         private MemorySegment b = MemorySegment.NULL;
         private MemorySegment edge = MemorySegment.NULL;
-
         private MemorySegment transposeTmp = MemorySegment.NULL;
         private MemorySegment ct = MemorySegment.NULL;
 
+        /** {@code current} if it holds {@code floats}, else a new buffer of that size. */
+        private static MemorySegment atLeast(MemorySegment current, long floats) {
+            return current.byteSize() >= floats * Float.BYTES ? current : Memory.floats(Arena.ofAuto(), floats);
+        }
+
         MemorySegment ct(long floats) {
-            if (ct.byteSize() < floats * Float.BYTES) {
-                ct = Memory.floats(Arena.ofAuto(), floats);
-            }
-            return ct;
+            return ct = atLeast(ct, floats);
         }
 
         MemorySegment transposeTmp(long floats) {
-            if (transposeTmp.byteSize() < floats * Float.BYTES) {
-                transposeTmp = Memory.floats(Arena.ofAuto(), floats);
-            }
-            return transposeTmp;
+            return transposeTmp = atLeast(transposeTmp, floats);
         }
 
         MemorySegment edge(long floats) {
-            if (edge.byteSize() < floats * Float.BYTES) {
-                edge = Memory.floats(Arena.ofAuto(), floats);
-            }
-            return edge;
+            return edge = atLeast(edge, floats);
         }
 
         MemorySegment a(long floats) {
-            if (a.byteSize() < floats * Float.BYTES) {
-                a = Memory.floats(Arena.ofAuto(), floats);
-            }
-            return a;
+            return a = atLeast(a, floats);
         }
 
         MemorySegment b(long floats) {
-            if (b.byteSize() < floats * Float.BYTES) {
-                b = Memory.floats(Arena.ofAuto(), floats);
-            }
-            return b;
+            return b = atLeast(b, floats);
         }
     }
 }
