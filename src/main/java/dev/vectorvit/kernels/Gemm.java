@@ -22,7 +22,7 @@ import java.lang.foreign.ValueLayout;
  *       for ir in MC step MR      {@link MicroKernel}: MR x NR of C in registers
  * </pre>
  * For B stored [n x k] and few rows (a linear layer on one image), {@link #blockTransposed} runs the
- * same loops on C^T = B op(A)^T instead, so that the weight is read in place rather than transposed.
+ * same loops on C^T = B op(A)^T instead, so that the weight's rows are copied as they are, not transposed.
  * {@link #multiply} splits C between the team's members by whole column panels (or row panels when
  * C is narrow); each element is computed by the same FMA chain whoever computes it, so results are
  * bitwise identical for every thread count and blocking.
@@ -186,7 +186,6 @@ public final class Gemm implements ThreadTeam.Job {
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
                 boolean loadC = pc > 0 || startFromC, last = pc + kcb >= k;
-                long aStrip = (long) kcb * Float.BYTES;
                 Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, nr, s.transposeTmp((long) (nr / 2) * (nr / 2)));
                 for (int ic = 0; ic < rows; ic += mc) {
                     int mcb = Math.min(mc, rows - ic);
@@ -199,10 +198,10 @@ public final class Gemm implements ThreadTeam.Job {
                             long at = c0 + (long) (ic + ir) * ldc + jc + jr;
                             long aPanel = (long) ir * kcb * Float.BYTES;
                             if (tileRows == mr && tileCols == nr) {
-                                MicroKernel.tile(kcb, aPack, aPanel, aStrip, bPack, bPanel, c, at * Float.BYTES, ldcBytes, loadC);
+                                MicroKernel.tile(kcb, aPack, aPanel, bPack, bPanel, c, at * Float.BYTES, ldcBytes, loadC);
                             } else {
                                 copyTile(c, at, ldc, edge, 0, nr, tileRows, tileCols, loadC);
-                                MicroKernel.tile(kcb, aPack, aPanel, aStrip, bPack, bPanel, edge, 0, (long) nr * Float.BYTES, loadC);
+                                MicroKernel.tile(kcb, aPack, aPanel, bPack, bPanel, edge, 0, (long) nr * Float.BYTES, loadC);
                                 copyTile(edge, 0, nr, c, at, ldc, tileRows, tileCols, true);
                             }
                             if (last && act != Activation.NONE) {
@@ -217,7 +216,7 @@ public final class Gemm implements ThreadTeam.Job {
 
     /**
      * The same product for B stored [n x k] (a weight in PyTorch's [out, in] layout) and few rows, computed
-     * as C^T = B op(A)^T: B's rows are the micro-kernel's A strips, read in place, so the large operand
+     * as C^T = B op(A)^T: B's rows, copied as they are, are the micro-kernel's A strips, so the large operand
      * streams from memory once and is never transposed (transposing it cost a quarter of a ViT-B/16 pass);
      * op(A), the few rows, is the one packed by a transpose; tiles land in a C^T buffer transposed into C
      * at the end. Each element is still fma(alpha a, b, c) in k order from beta C + bias: the same bits
@@ -225,7 +224,7 @@ public final class Gemm implements ThreadTeam.Job {
      * <pre>
      *   for jc in N step NC          C^T block (NC x rows) in a buffer
      *    for pc in K step KC          op(A)^T (KC x rows) packed, fits L2 (which is when this nest runs)
-     *     for ic in NC step MC         MC rows of B, read in place, reused from L2
+     *     for ic in NC step MC         MC rows of B packed (a row copy), reused from L2
      *      for jr in rows step NR       op(A)^T panel
      *       for ir in MC step MR         {@link MicroKernel}: MR x NR of C^T in registers
      * </pre>
@@ -274,10 +273,10 @@ public final class Gemm implements ThreadTeam.Job {
                         for (int ir = 0; ir < mcb; ir += mr) {
                             long aPanel = (long) ir * kcb * Float.BYTES, at = ((long) (ic + ir) * ldt + jr) * Float.BYTES;
                             if (narrow) {
-                                MicroKernel.narrowTile(kcb, bRows, aPanel, (long) kcb * Float.BYTES, rowPack, bPanel,
+                                MicroKernel.narrowTile(kcb, bRows, aPanel, rowPack, bPanel,
                                         ct, at, ldtBytes, loadC);
                             } else {
-                                MicroKernel.tile(kcb, bRows, aPanel, (long) kcb * Float.BYTES, rowPack, bPanel,
+                                MicroKernel.tile(kcb, bRows, aPanel, rowPack, bPanel,
                                         ct, at, ldtBytes, loadC);
                             }
                         }

@@ -40,12 +40,11 @@ final class MicroKernel {
      * and then every FMA of the loop falls back to Java code).
      *
      * @param kc    depth of this k block
-     * @param ap    A panel, MR row strips of kc floats each, from byte {@code aOff}, {@code aStride} bytes
-     *              apart (kc floats when packed; a matrix's row stride when its rows are read in place)
+     * @param ap    packed A panel, MR row strips of kc floats each, from byte {@code aOff}
      * @param bp    packed B panel, kc steps of NR floats, from byte {@code bOff}
      * @param cOff  byte offset of the tile's top-left element in {@code c}; {@code ldc} in bytes
      */
-    static void tile(int kc, MemorySegment ap, long aOff, long aStride, MemorySegment bp, long bOff,
+    static void tile(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,
                      MemorySegment c, long cOff, long ldc, boolean loadC) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (loadC) {
@@ -66,6 +65,7 @@ final class MicroKernel {
         }
 
         // An int-counted loop: C2 unrolls it and keeps all 12 accumulators in registers.
+        long rs = (long) kc * Float.BYTES;
         for (int p = 0; p < kc; p++) {
             long bo = bOff + (long) p * (NR * Float.BYTES);
             long ao = aOff + (long) p * Float.BYTES;
@@ -74,19 +74,19 @@ final class MicroKernel {
             FloatVector a = FloatVector.broadcast(S, ap.get(F, ao));
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap.get(F, ao + aStride));
+            a = FloatVector.broadcast(S, ap.get(F, ao + rs));
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap.get(F, ao + 2 * aStride));
+            a = FloatVector.broadcast(S, ap.get(F, ao + 2 * rs));
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap.get(F, ao + 3 * aStride));
+            a = FloatVector.broadcast(S, ap.get(F, ao + 3 * rs));
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap.get(F, ao + 4 * aStride));
+            a = FloatVector.broadcast(S, ap.get(F, ao + 4 * rs));
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap.get(F, ao + 5 * aStride));
+            a = FloatVector.broadcast(S, ap.get(F, ao + 5 * rs));
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
         }
@@ -111,7 +111,7 @@ final class MicroKernel {
      * are the rows of op(A), 197 for one image: the seventh panel holds 5 of them, and the full tile
      * spent 12% of a linear layer's FMAs on padding. Same chains as {@link #tile}, so the same bits.
      */
-    static void narrowTile(int kc, MemorySegment ap, long aOff, long aStride, MemorySegment bp, long bOff,
+    static void narrowTile(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,
                            MemorySegment c, long cOff, long ldc, boolean loadC) {
         FloatVector r0, r1, r2, r3, r4, r5;
         if (loadC) {
@@ -124,15 +124,16 @@ final class MicroKernel {
         } else {
             r0 = r1 = r2 = r3 = r4 = r5 = FloatVector.zero(S);
         }
+        long rs = (long) kc * Float.BYTES;
         for (int p = 0; p < kc; p++) {
             long ao = aOff + (long) p * Float.BYTES;
             FloatVector b = FloatVector.fromMemorySegment(S, bp, bOff + (long) p * (NR * Float.BYTES), NATIVE);
             r0 = FloatVector.broadcast(S, ap.get(F, ao)).fma(b, r0);
-            r1 = FloatVector.broadcast(S, ap.get(F, ao + aStride)).fma(b, r1);
-            r2 = FloatVector.broadcast(S, ap.get(F, ao + 2 * aStride)).fma(b, r2);
-            r3 = FloatVector.broadcast(S, ap.get(F, ao + 3 * aStride)).fma(b, r3);
-            r4 = FloatVector.broadcast(S, ap.get(F, ao + 4 * aStride)).fma(b, r4);
-            r5 = FloatVector.broadcast(S, ap.get(F, ao + 5 * aStride)).fma(b, r5);
+            r1 = FloatVector.broadcast(S, ap.get(F, ao + rs)).fma(b, r1);
+            r2 = FloatVector.broadcast(S, ap.get(F, ao + 2 * rs)).fma(b, r2);
+            r3 = FloatVector.broadcast(S, ap.get(F, ao + 3 * rs)).fma(b, r3);
+            r4 = FloatVector.broadcast(S, ap.get(F, ao + 4 * rs)).fma(b, r4);
+            r5 = FloatVector.broadcast(S, ap.get(F, ao + 5 * rs)).fma(b, r5);
         }
         r0.intoMemorySegment(c, cOff, NATIVE);
         r1.intoMemorySegment(c, cOff + ldc, NATIVE);
