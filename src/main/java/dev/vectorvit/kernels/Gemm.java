@@ -224,8 +224,8 @@ public final class Gemm implements ThreadTeam.Job {
      * <pre>
      *   for jc in N step NC          C^T block (NC x rows) in a buffer
      *    for pc in K step KC          op(A)^T (KC x rows) packed, fits L2 (which is when this nest runs)
-     *     for ic in NC step MC         MC rows of B packed (a row copy), reused from L2
-     *      for jr in rows step NR       op(A)^T panel
+     *     for ic in NC step MC         MC rows of B packed (a row copy), reused from L2; after the
+     *      for jr in rows step NR       last k block these MC rows of C^T go to C (activation, transpose)
      *       for ir in MC step MR         {@link MicroKernel}: MR x NR of C^T in registers
      * </pre>
      */
@@ -236,7 +236,9 @@ public final class Gemm implements ThreadTeam.Job {
         final int mr = MicroKernel.MR, nr = MicroKernel.NR;
         int kc = blocking.kc();
         int nc = Math.max(mr, blocking.nc() / mr * mr);
-        int mc = Math.max(mr, blocking.mc() / mr * mr);
+        // MC rows of C^T go out to C as soon as they are final: a multiple of the transpose's V x V blocks too.
+        int step = lcm(mr, nr / 2);
+        int mc = Math.max(step, blocking.mc() / step * step);
         int ldt = roundUp(rows, nr);
         MemorySegment rowPack = s.b((long) ldt * Math.min(kc, k));
         MemorySegment bRows = s.a((long) Math.min(mc, roundUp(cols, mr)) * Math.min(kc, k));
@@ -259,7 +261,7 @@ public final class Gemm implements ThreadTeam.Job {
             }
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
-                boolean loadC = pc > 0 || startFromC;
+                boolean loadC = pc > 0 || startFromC, last = pc + kcb >= k;
                 Packing.packB(!transA, a, aOff, lda, pc, kcb, row0, rows, rowPack, nr, tmp);
                 if (alpha != 1f) {
                     VecElementWise.scale(1, ldt * kcb, alpha, rowPack, 0, 0);
@@ -281,12 +283,15 @@ public final class Gemm implements ThreadTeam.Job {
                             }
                         }
                     }
+                    if (last) { // while these rows of C^T are in L2
+                        long block = (long) ic * ldt;
+                        if (act != Activation.NONE) {
+                            VecElementWise.activate(act, mcb, rows, ct, block, ldt, ct, block, ldt);
+                        }
+                        Packing.transposeMatrix(ct, block, ldt, mcb, rows, c, c0 + jc + ic, ldc, tmp);
+                    }
                 }
             }
-            if (act != Activation.NONE) {
-                VecElementWise.activate(act, ncb, rows, ct, 0, ldt, ct, 0, ldt);
-            }
-            Packing.transposeMatrix(ct, 0, ldt, ncb, rows, c, c0 + jc, ldc, tmp);
         }
     }
 
@@ -324,6 +329,16 @@ public final class Gemm implements ThreadTeam.Job {
             MemorySegment.copy(from, (fromOff + (long) r * fromLd) * Float.BYTES,
                     to, (toOff + (long) r * toLd) * Float.BYTES, (long) cols * Float.BYTES);
         }
+    }
+
+    private static int lcm(int x, int y) {
+        int g = x, h = y;
+        while (h != 0) {
+            int t = g % h;
+            g = h;
+            h = t;
+        }
+        return x / g * y;
     }
 
     private static int roundUp(int v, int multiple) {

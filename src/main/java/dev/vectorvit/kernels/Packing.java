@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -21,12 +22,16 @@ final class Packing {
     private static final int V = S.length();
     private static final long VB = (long) V * Float.BYTES;
 
+    // The transpose moves bits, not numbers: it runs on int lanes of the same shape, whose two-source
+    // selectFrom takes its int indexes as they are (float indexes cost a conversion and a wrap per use).
+    private static final VectorSpecies<Integer> I = S.withLanes(int.class);
+
     // Lane selectors of the transpose's butterfly stages, one pair per stage (b = V/2, V/4, ..., 1):
     // LO keeps row r's lanes with bit b clear and takes row r + b's lanes shifted up by b; HI takes
     // row r's lanes shifted down by b and keeps row r + b's.
     private static final int STAGES = Integer.numberOfTrailingZeros(V);
-    private static final FloatVector[] LO = new FloatVector[STAGES];
-    private static final FloatVector[] HI = new FloatVector[STAGES];
+    private static final IntVector[] LO = new IntVector[STAGES];
+    private static final IntVector[] HI = new IntVector[STAGES];
 
     static {
         for (int i = 0; i < STAGES; i++) {
@@ -35,13 +40,13 @@ final class Packing {
         }
     }
 
-    private static FloatVector selector(int b, boolean low) {
-        float[] index = new float[V];
+    private static IntVector selector(int b, boolean low) {
+        int[] index = new int[V];
         for (int c = 0; c < V; c++) {
             boolean clear = (c & b) == 0;
             index[c] = low ? (clear ? c : c - b + V) : (clear ? c + b : c + V);
         }
-        return FloatVector.fromArray(S, index, 0);
+        return IntVector.fromArray(I, index, 0);
     }
 
     private Packing() {}
@@ -127,8 +132,8 @@ final class Packing {
                                 MemorySegment dst, long dstOff, int ldd, MemorySegment tmp) {
         int fullRows = rows / V * V, fullCols = cols / V * V;
         long ss = (long) lds * Float.BYTES, ds = (long) ldd * Float.BYTES;
-        for (int i = 0; i < fullRows; i += V) {
-            for (int j = 0; j < fullCols; j += V) {
+        for (int j = 0; j < fullCols; j += V) {
+            for (int i = 0; i < fullRows; i += V) {
                 transpose(src, (srcOff + (long) i * lds + j) * Float.BYTES, ss,
                         dst, (dstOff + (long) j * ldd + i) * Float.BYTES, ds, tmp);
             }
@@ -170,13 +175,13 @@ final class Packing {
     private static void butterfly(int stage, MemorySegment in, long inOff, long inStride,
                                   MemorySegment out, long outOff, long outStride) {
         int b = V >> (stage + 1);
-        FloatVector lo = LO[stage], hi = HI[stage];
+        IntVector lo = LO[stage], hi = HI[stage];
         for (int r = 0; r < V; r++) {
             if ((r & b) != 0) {
                 continue;
             }
-            FloatVector x = FloatVector.fromMemorySegment(S, in, inOff + r * inStride, NATIVE);
-            FloatVector y = FloatVector.fromMemorySegment(S, in, inOff + (r + b) * inStride, NATIVE);
+            IntVector x = IntVector.fromMemorySegment(I, in, inOff + r * inStride, NATIVE);
+            IntVector y = IntVector.fromMemorySegment(I, in, inOff + (r + b) * inStride, NATIVE);
             lo.selectFrom(x, y).intoMemorySegment(out, outOff + r * outStride, NATIVE);
             hi.selectFrom(x, y).intoMemorySegment(out, outOff + (r + b) * outStride, NATIVE);
         }
@@ -184,20 +189,20 @@ final class Packing {
 
     /** The last three stages (b = 4, 2, 1) on 8 rows held in registers. */
     private static void transpose8(MemorySegment in, long i, long inStride, MemorySegment out, long o, long outStride) {
-        FloatVector lo4 = LO[STAGES - 3], hi4 = HI[STAGES - 3], lo2 = LO[STAGES - 2], hi2 = HI[STAGES - 2];
-        FloatVector lo1 = LO[STAGES - 1], hi1 = HI[STAGES - 1];
-        FloatVector r0 = FloatVector.fromMemorySegment(S, in, i, NATIVE);
-        FloatVector r1 = FloatVector.fromMemorySegment(S, in, i + inStride, NATIVE);
-        FloatVector r2 = FloatVector.fromMemorySegment(S, in, i + 2 * inStride, NATIVE);
-        FloatVector r3 = FloatVector.fromMemorySegment(S, in, i + 3 * inStride, NATIVE);
-        FloatVector r4 = FloatVector.fromMemorySegment(S, in, i + 4 * inStride, NATIVE);
-        FloatVector r5 = FloatVector.fromMemorySegment(S, in, i + 5 * inStride, NATIVE);
-        FloatVector r6 = FloatVector.fromMemorySegment(S, in, i + 6 * inStride, NATIVE);
-        FloatVector r7 = FloatVector.fromMemorySegment(S, in, i + 7 * inStride, NATIVE);
-        FloatVector t0 = lo4.selectFrom(r0, r4), t4 = hi4.selectFrom(r0, r4);
-        FloatVector t1 = lo4.selectFrom(r1, r5), t5 = hi4.selectFrom(r1, r5);
-        FloatVector t2 = lo4.selectFrom(r2, r6), t6 = hi4.selectFrom(r2, r6);
-        FloatVector t3 = lo4.selectFrom(r3, r7), t7 = hi4.selectFrom(r3, r7);
+        IntVector lo4 = LO[STAGES - 3], hi4 = HI[STAGES - 3], lo2 = LO[STAGES - 2], hi2 = HI[STAGES - 2];
+        IntVector lo1 = LO[STAGES - 1], hi1 = HI[STAGES - 1];
+        IntVector r0 = IntVector.fromMemorySegment(I, in, i, NATIVE);
+        IntVector r1 = IntVector.fromMemorySegment(I, in, i + inStride, NATIVE);
+        IntVector r2 = IntVector.fromMemorySegment(I, in, i + 2 * inStride, NATIVE);
+        IntVector r3 = IntVector.fromMemorySegment(I, in, i + 3 * inStride, NATIVE);
+        IntVector r4 = IntVector.fromMemorySegment(I, in, i + 4 * inStride, NATIVE);
+        IntVector r5 = IntVector.fromMemorySegment(I, in, i + 5 * inStride, NATIVE);
+        IntVector r6 = IntVector.fromMemorySegment(I, in, i + 6 * inStride, NATIVE);
+        IntVector r7 = IntVector.fromMemorySegment(I, in, i + 7 * inStride, NATIVE);
+        IntVector t0 = lo4.selectFrom(r0, r4), t4 = hi4.selectFrom(r0, r4);
+        IntVector t1 = lo4.selectFrom(r1, r5), t5 = hi4.selectFrom(r1, r5);
+        IntVector t2 = lo4.selectFrom(r2, r6), t6 = hi4.selectFrom(r2, r6);
+        IntVector t3 = lo4.selectFrom(r3, r7), t7 = hi4.selectFrom(r3, r7);
         r0 = lo2.selectFrom(t0, t2);
         r2 = hi2.selectFrom(t0, t2);
         r1 = lo2.selectFrom(t1, t3);
