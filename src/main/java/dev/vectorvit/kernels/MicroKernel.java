@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar from each of the six row strips of the A panel and issues 12 independent FMAs: an outer
  * product, no lane reductions.
  * 12 accumulators + 2 B + 1 A fit the 16 registers of AVX2 and leave C2 room on AVX-512; a 6x3 tile
- * (18 accumulators) ran 7 times slower here (jmh ladder, TooManyAccumulatorsBench).
+ * (18 accumulators) ran 8 times slower here, its FMAs no longer inlined (jmh ladder, TooManyAccumulatorsBench).
  * Edge tiles (fewer than MR rows or NR columns) run through a zero-padded scratch tile, or, for a panel
  * with at most one vector of live columns, through {@link #narrowTile}.
  * Every C element is one FMA chain in k order, whatever the tile, thread or block it falls in, which

@@ -386,10 +386,9 @@ public final class LadderReport {
                     + "vectors in registers and made them heap objects, so every FMA became a call and an allocation. ");
         } else {
             md.append("It allocates next to nothing (" + bytes(three) + " bytes per product, against " + bytes(two)
-                    + "), so with this JDK the loss is not vectors boxed on the heap but the code C2 makes for 18 "
-                    + "accumulators that enter the loop from two paths (a tile starts from zero or from C): it runs "
-                    + "at the speed of a kernel that keeps its sums in memory (this machine has no disassembler or "
-                    + "hardware counters to show which instructions). ");
+                    + "), so the loss is not vectors boxed on the heap; cpu-clock samples (JMH -prof perfasm) put "
+                    + "most of its time in out-of-line VectorSupport.ternaryOp and Float512Vector.lanewise: C2 did "
+                    + "not inline the FMAs of this bigger loop, so each one runs as a call instead of an instruction. ");
         }
         md.append("The lesson is the library's: keep the live vectors of a micro-kernel around 12, and measure, "
                 + "because the register count on paper is not what the JIT gives you.\n\n");
