@@ -30,9 +30,10 @@ public final class Memory {
      * The memory of a file mapping as a plain native segment of the same arena (still zero-copy, still
      * closed with the arena), or {@code mapped} itself where this module may not call restricted methods
      * (start the JVM with {@code --enable-native-access=ALL-UNNAMED}, or {@code =dev.vectorvit} on the
-     * module path; without it one warning line says so). Why: mapped segments are a subclass of the native ones, and the two classes flowing
-     * through the same JDK accessors made C2 speculate wrongly in the GEMM micro-kernel and recompile it
-     * without loop predication: a ViT-B/16 pass on mapped weights took 530 ms instead of 220 ms.
+     * module path; without it one warning line says so). Why: mapped segments are a subclass of the
+     * native ones, and the two classes flowing through the same JDK accessors made C2 speculate wrongly in
+     * the GEMM micro-kernel and recompile it without loop predication: a ViT-B/16 pass on mapped weights
+     * took 530 ms instead of 220 ms.
      */
     public static MemorySegment asPlainNative(MemorySegment mapped, Arena arena) {
         if (!canRetypeMappings()) {
