@@ -30,6 +30,19 @@ final class MicroKernel {
     /** Columns of the register tile, in floats (two vectors). */
     static final int NR = 2 * V;
 
+    /**
+     * The packed A panel's layout: k-major (the MR floats of one k step together, one address for all
+     * six broadcasts) for vectors of 8 floats or fewer, row strips (kc floats per row) for wider ones.
+     * With 16 vector registers (AVX2) the six strip addresses cost the tile a spilled accumulator, half
+     * its speed; on AVX-512 the strips were faster in the library and pack by bulk copies, which stream
+     * a cold weight from DRAM faster than the element-wise interleave (README, "A panel layouts,
+     * measured"). The vector width stands in for the register count, which Java does not expose: Arm's
+     * NEON (4 floats, 32 registers) gets k-major too, unmeasured there.
+     */
+    static final boolean A_K_MAJOR = V <= 8;
+    /** Bytes between two rows, and between two k steps, of a k-major A panel. */
+    private static final long A_ROW_K_MAJOR = Float.BYTES, A_STEP_K_MAJOR = (long) MR * Float.BYTES;
+
     private MicroKernel() {}
 
     /**
@@ -66,10 +79,10 @@ final class MicroKernel {
 
         // An int-counted loop: C2 hoists the segment bounds checks out of it and keeps all 12 accumulators
         // in registers (it does not unroll it; unrolling by hand ran 40% slower, the six strip pointers spill).
-        long rs = (long) kc * Float.BYTES;
+        long rs = A_K_MAJOR ? A_ROW_K_MAJOR : (long) kc * Float.BYTES, ks = A_K_MAJOR ? A_STEP_K_MAJOR : Float.BYTES;
         for (int p = 0; p < kc; p++) {
             long bo = bOff + (long) p * (NR * Float.BYTES);
-            long ao = aOff + (long) p * Float.BYTES;
+            long ao = aOff + p * ks;
             FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bo, NATIVE);
             FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bo + VB, NATIVE);
             FloatVector a = FloatVector.broadcast(S, ap.get(F, ao));
@@ -125,9 +138,9 @@ final class MicroKernel {
         } else {
             r0 = r1 = r2 = r3 = r4 = r5 = FloatVector.zero(S);
         }
-        long rs = (long) kc * Float.BYTES;
+        long rs = A_K_MAJOR ? A_ROW_K_MAJOR : (long) kc * Float.BYTES, ks = A_K_MAJOR ? A_STEP_K_MAJOR : Float.BYTES;
         for (int p = 0; p < kc; p++) {
-            long ao = aOff + (long) p * Float.BYTES;
+            long ao = aOff + p * ks;
             FloatVector b = FloatVector.fromMemorySegment(S, bp, bOff + (long) p * (NR * Float.BYTES), NATIVE);
             r0 = FloatVector.broadcast(S, ap.get(F, ao)).fma(b, r0);
             r1 = FloatVector.broadcast(S, ap.get(F, ao + rs)).fma(b, r1);

@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Packing copies a block of A or B into the order the micro-kernel reads it, so that its loads are
  * unit-stride, aligned and hit L1/L2 regardless of the caller's strides or transposes:
- * A as panels of MR row strips (kc contiguous floats per row, so packing row-major A is a copy),
+ * A as panels of MR row strips (kc contiguous floats per row, so packing row-major A is a copy) or,
+ * for narrow vectors, k-major panels (see {@link MicroKernel#A_K_MAJOR}),
  * B as panels of NR columns stored k-major (NR contiguous floats per k step, two vector loads).
  * Rows and columns past the matrix edge are packed as zeros; alpha is folded into A here.
  */
@@ -51,19 +52,27 @@ final class Packing {
 
     private Packing() {}
 
-    /** Packs rows [row0, row0 + rows) x k range [k0, k0 + kc) of op(A), scaled by alpha, into dst. */
+    /**
+     * Packs rows [row0, row0 + rows) x k range [k0, k0 + kc) of op(A), scaled by alpha, into dst, in the
+     * layout {@link MicroKernel#A_K_MAJOR} selects: row strips (row-major A is then a bulk copy per row) or
+     * k-major panels (the mr floats of one k step together).
+     */
     static void packA(boolean transA, MemorySegment a, long aOff, int lda, int row0, int rows, int k0, int kc,
                       float alpha, MemorySegment dst, int mr) {
-        long strip = (long) kc * Float.BYTES;
+        boolean kMajor = MicroKernel.A_K_MAJOR;
+        long strip = (long) kc * Float.BYTES, step = kMajor ? mr : 1;
         for (int panel = 0; panel < rows; panel += mr) {
             for (int i = 0; i < mr; i++) {
-                long d = ((long) panel * kc + (long) i * kc);
+                long d = (long) panel * kc + (kMajor ? i : (long) i * kc);
                 int row = row0 + panel + i;
                 if (panel + i >= rows) {
-                    ScalarKernels.fill(dst, d, kc, 0f);
-                } else if (transA) {
                     for (int p = 0; p < kc; p++) {
-                        dst.setAtIndex(F, d + p, alpha * a.getAtIndex(F, aOff + (long) (k0 + p) * lda + row));
+                        dst.setAtIndex(F, d + p * step, 0f);
+                    }
+                } else if (transA || kMajor) {
+                    for (int p = 0; p < kc; p++) {
+                        long at = transA ? aOff + (long) (k0 + p) * lda + row : aOff + (long) row * lda + k0 + p;
+                        dst.setAtIndex(F, d + p * step, alpha * a.getAtIndex(F, at));
                     }
                 } else {
                     MemorySegment.copy(a, (aOff + (long) row * lda + k0) * Float.BYTES, dst, d * Float.BYTES, strip);
