@@ -9,10 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The GEMM micro-kernel: one MR x NR tile of C (6 rows x 2 vectors) held in 12 vector registers while
  * it walks the packed panels along k. Each step loads two vectors of the B panel, broadcasts one
- * scalar from each of the six row strips of the A panel and issues 12 independent FMAs: an outer
- * product, no lane reductions.
- * 12 accumulators + 2 B + 1 A fit the 16 registers of AVX2 and leave C2 room on AVX-512; a 6x3 tile
- * (18 accumulators) ran 8 times slower here, its FMAs no longer inlined (jmh ladder, TooManyAccumulatorsBench).
+ * scalar for each of the six rows of the A panel and issues 12 independent FMAs: an outer product, no
+ * lane reductions. 12 accumulators + 2 B + 1 A fit the 16 registers of AVX2 (with A packed k-major,
+ * {@link #A_K_MAJOR}) and leave C2 room on AVX-512; a 6x3 tile (18 accumulators) ran 8 times slower
+ * here, its FMAs no longer inlined (jmh ladder, TooManyAccumulatorsBench).
  * Edge tiles (fewer than MR rows or NR columns) run through a zero-padded scratch tile, or, for a panel
  * with at most one vector of live columns, through {@link #narrowTile}.
  * Every C element is one FMA chain in k order, whatever the tile, thread or block it falls in, which
