@@ -219,8 +219,8 @@ public final class Gemm implements ThreadTeam.Job {
      * as C^T = B op(A)^T: B's rows, copied as they are, are the micro-kernel's A strips, so the large operand
      * streams from memory once and is never transposed (transposing it cost a quarter of a ViT-B/16 pass);
      * op(A), the few rows, is the one packed by a transpose; tiles land in a C^T buffer transposed into C
-     * MC rows at a time once their last k block has run. Each element is still fma(alpha a, b, c) in k order from beta C + bias: the same bits
-     * as the other loop nest.
+     * MC rows at a time once their last k block has run. Each element is still fma(alpha a, b, c) in k
+     * order from beta C + bias: the same bits as the other loop nest.
      * <pre>
      *   for jc in N step NC          C^T block (NC x rows) in a buffer
      *    for pc in K step KC          op(A)^T (KC x rows) packed, fits L2 (which is when this nest runs)

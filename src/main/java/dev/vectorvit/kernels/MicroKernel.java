@@ -40,10 +40,15 @@ final class MicroKernel {
      * NEON (4 floats, 32 registers) gets k-major too, unmeasured there.
      */
     static final boolean A_K_MAJOR = V <= 8;
-    /** Bytes between two rows, and between two k steps, of a k-major A panel. */
-    private static final long A_ROW_K_MAJOR = Float.BYTES, A_STEP_K_MAJOR = (long) MR * Float.BYTES;
+    /** Bytes between two k steps of a packed A panel. */
+    private static final long A_STEP = A_K_MAJOR ? (long) MR * Float.BYTES : Float.BYTES;
 
     private MicroKernel() {}
+
+    /** Bytes between two rows of a packed A panel of depth kc. */
+    private static long aRowStride(int kc) {
+        return A_K_MAJOR ? Float.BYTES : (long) kc * Float.BYTES;
+    }
 
     /**
      * C tile += A panel x B panel over one k block, for a full MR x NR tile; with {@code loadC} false the
@@ -77,12 +82,13 @@ final class MicroKernel {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
         }
 
-        // An int-counted loop: C2 hoists the segment bounds checks out of it and keeps all 12 accumulators
-        // in registers (it does not unroll it; unrolling by hand ran 40% slower, the six strip pointers spill).
-        long rs = A_K_MAJOR ? A_ROW_K_MAJOR : (long) kc * Float.BYTES, ks = A_K_MAJOR ? A_STEP_K_MAJOR : Float.BYTES;
+        // An int-counted loop: C2 keeps all 12 accumulators in registers and, for row strips, hoists the
+        // segment bounds checks out of it (with the 24-byte k-major step it kept one per broadcast on
+        // AVX-512). It does not unroll it; unrolling by hand ran 40% slower, the six strip pointers spill.
+        long rs = aRowStride(kc);
         for (int p = 0; p < kc; p++) {
             long bo = bOff + (long) p * (NR * Float.BYTES);
-            long ao = aOff + p * ks;
+            long ao = aOff + p * A_STEP;
             FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bo, NATIVE);
             FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bo + VB, NATIVE);
             FloatVector a = FloatVector.broadcast(S, ap.get(F, ao));
@@ -138,9 +144,9 @@ final class MicroKernel {
         } else {
             r0 = r1 = r2 = r3 = r4 = r5 = FloatVector.zero(S);
         }
-        long rs = A_K_MAJOR ? A_ROW_K_MAJOR : (long) kc * Float.BYTES, ks = A_K_MAJOR ? A_STEP_K_MAJOR : Float.BYTES;
+        long rs = aRowStride(kc);
         for (int p = 0; p < kc; p++) {
-            long ao = aOff + p * ks;
+            long ao = aOff + p * A_STEP;
             FloatVector b = FloatVector.fromMemorySegment(S, bp, bOff + (long) p * (NR * Float.BYTES), NATIVE);
             r0 = FloatVector.broadcast(S, ap.get(F, ao)).fma(b, r0);
             r1 = FloatVector.broadcast(S, ap.get(F, ao + rs)).fma(b, r1);

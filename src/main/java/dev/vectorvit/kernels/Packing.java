@@ -70,9 +70,10 @@ final class Packing {
                         dst.setAtIndex(F, d + p * step, 0f);
                     }
                 } else if (transA || kMajor) {
+                    long src = transA ? aOff + (long) k0 * lda + row : aOff + (long) row * lda + k0;
+                    long stride = transA ? lda : 1;
                     for (int p = 0; p < kc; p++) {
-                        long at = transA ? aOff + (long) (k0 + p) * lda + row : aOff + (long) row * lda + k0 + p;
-                        dst.setAtIndex(F, d + p * step, alpha * a.getAtIndex(F, at));
+                        dst.setAtIndex(F, d + p * step, alpha * a.getAtIndex(F, src + p * stride));
                     }
                 } else {
                     MemorySegment.copy(a, (aOff + (long) row * lda + k0) * Float.BYTES, dst, d * Float.BYTES, strip);
