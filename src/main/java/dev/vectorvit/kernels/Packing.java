@@ -160,13 +160,13 @@ final class Packing {
      * of column j; afterwards destination row q (stride {@code dstStride}) holds k step q of the V
      * columns. log2(V) butterfly stages swap the off-diagonal blocks of V/2, V/4, ..., 1 lanes between
      * rows r and r + b with two-source permutes (vpermt2ps on AVX-512). The stages commute, and the last
-     * three only mix rows within groups of 8, which {@link #transpose8} holds in registers. For V = 16 it
-     * also does the first stage, on loads of both halves, once per half of the output, so nothing goes
-     * through memory: a round trip through {@code tmp} ran 2.4 times slower when {@code tmp} and the
-     * source rows sat at equal addresses modulo 4 KiB (a load waits for a store it only seems to alias).
-     * Other widths run the stages wider than 8 through {@code tmp} (V x V floats, in L1). One method
-     * holding all 16 rows of AVX-512 in registers was too big for C1, which then never handed it to C2
-     * and left every vector boxed.
+     * three only mix rows within groups of 8, which {@link #transpose8} holds in registers. For V = 16
+     * transpose8 also does the first stage, on loads of both halves, once per half of the output, so
+     * nothing goes through memory: a round trip through {@code tmp} ran 2.4 times slower when
+     * {@code tmp} and the source rows sat at equal addresses modulo 4 KiB (a load waits for a store it
+     * only seems to alias). Other widths run the stages wider than 8 through {@code tmp} (V x V floats,
+     * in L1). One method holding all 16 rows of AVX-512 in registers was too big for C1, which then
+     * never handed it to C2 and left every vector boxed.
      */
     private static void transpose(MemorySegment src, long s, long srcStride, MemorySegment dst, long d, long dstStride,
                                   MemorySegment tmp) {
