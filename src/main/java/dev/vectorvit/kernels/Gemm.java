@@ -218,15 +218,17 @@ public final class Gemm implements ThreadTeam.Job {
      * The same product for B stored [n x k] (a weight in PyTorch's [out, in] layout) and few rows, computed
      * as C^T = B op(A)^T: B's rows, copied as they are, are the micro-kernel's A strips, so the large operand
      * streams from memory once and is never transposed (transposing it cost a quarter of a ViT-B/16 pass);
-     * op(A), the few rows, is the one packed by a transpose; tiles land in a C^T buffer transposed into C
-     * MC rows at a time once their last k block has run. Each element is still fma(alpha a, b, c) in k
-     * order from beta C + bias: the same bits as the other loop nest.
+     * op(A), the few rows, is the one packed by a transpose, all of k at once. The k blocks run inside
+     * the MC loop, so the MC rows of C^T they accumulate stay in one L2-sized buffer, which goes out to C
+     * (activation, transpose) after the last k block and then serves the next MC rows. Each element is
+     * still fma(alpha a, b, c) in k order from beta C + bias: the same bits as the other loop nest.
      * <pre>
-     *   for jc in N step NC          C^T block (NC x rows) in a buffer
-     *    for pc in K step KC          op(A)^T (KC x rows) packed, fits L2 (which is when this nest runs)
-     *     for ic in NC step MC         MC rows of B packed (a row copy), reused from L2; after the
-     *      for jr in rows step NR       last k block these MC rows of C^T go to C (activation, transpose)
-     *       for ir in MC step MR         {@link MicroKernel}: MR x NR of C^T in registers
+     *   op(A)^T (k x rows) packed, NR-wide panels per k block
+     *   for ic in N step MC           MC rows of C^T in a buffer (start value: beta C + bias, transposed)
+     *    for pc in K step KC           MC rows of B packed (a row copy), reused from L2
+     *     for jr in rows step NR       an op(A)^T panel
+     *      for ir in MC step MR         {@link MicroKernel}: MR x NR of C^T in registers
+     *   then the MC rows of C^T go to C
      * </pre>
      */
     private void blockTransposed(Scratch s, int row0, int rows, int col0, int cols, boolean transA, int k,
@@ -235,64 +237,68 @@ public final class Gemm implements ThreadTeam.Job {
                                  MemorySegment bias, long biasOff, Activation act) {
         final int mr = MicroKernel.MR, nr = MicroKernel.NR;
         int kc = blocking.kc();
-        int nc = Math.max(mr, blocking.nc() / mr * mr);
         // MC rows of C^T go out to C as soon as they are final: a multiple of the transpose's V x V blocks too.
         int step = lcm(mr, nr / 2);
         int mc = Math.max(step, blocking.mc() / step * step);
         int ldt = roundUp(rows, nr);
-        MemorySegment rowPack = s.b((long) ldt * Math.min(kc, k));
+        MemorySegment rowPack = s.b((long) ldt * k);
         MemorySegment bRows = s.a((long) Math.min(mc, roundUp(cols, mr)) * Math.min(kc, k));
         MemorySegment tmp = s.transposeTmp((long) (nr / 2) * (nr / 2));
-        MemorySegment ct = s.ct((long) ldt * Math.min(roundUp(nc, mr), roundUp(cols, mr)));
+        MemorySegment ct = s.ct((long) ldt * Math.min(mc, roundUp(cols, mr)));
         long c0 = cOff + (long) row0 * ldc + col0;
         long ldtBytes = (long) ldt * Float.BYTES;
-        for (int jc = 0; jc < cols; jc += nc) {
-            int ncb = Math.min(nc, cols - jc);
-            boolean startFromC = true;
-            if (beta == 0f && bias != null) {
-                for (int j = 0; j < ncb; j++) {
-                    ScalarKernels.fill(ct, (long) j * ldt, ldt, bias.getAtIndex(ValueLayout.JAVA_FLOAT, biasOff + col0 + jc + j));
-                }
-            } else if (beta != 0f) {
-                prepare(rows, ncb, beta, c, c0 + jc, ldc, bias, bias == null ? 0 : biasOff + col0 + jc);
-                Packing.transposeMatrix(c, c0 + jc, ldc, rows, ncb, ct, 0, ldt, tmp);
-            } else {
-                startFromC = false;
+        boolean startFromC = beta != 0f || bias != null;
+        for (int pc = 0; pc < k; pc += kc) {
+            Packing.packB(!transA, a, aOff, lda, pc, Math.min(kc, k - pc), row0, rows,
+                    rowPack.asSlice((long) ldt * pc * Float.BYTES), nr, tmp);
+        }
+        if (alpha != 1f) {
+            VecElementWise.scale(1, ldt * k, alpha, rowPack, 0, 0);
+        }
+        for (int ic = 0; ic < cols; ic += mc) {
+            int mcb = Math.min(mc, cols - ic);
+            if (startFromC) {
+                startValue(rows, mcb, beta, c, c0 + ic, ldc, bias, biasOff + col0 + ic, ct, ldt, tmp);
             }
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
-                boolean loadC = pc > 0 || startFromC, last = pc + kcb >= k;
-                Packing.packB(!transA, a, aOff, lda, pc, kcb, row0, rows, rowPack, nr, tmp);
-                if (alpha != 1f) {
-                    VecElementWise.scale(1, ldt * kcb, alpha, rowPack, 0, 0);
-                }
-                for (int ic = 0; ic < ncb; ic += mc) {
-                    int mcb = Math.min(mc, ncb - ic);
-                    Packing.packA(false, b, bOff, ldb, col0 + jc + ic, mcb, pc, kcb, 1f, bRows, mr);
-                    for (int jr = 0; jr < ldt; jr += nr) {
-                        long bPanel = (long) jr * kcb * Float.BYTES;
-                        boolean narrow = rows - jr <= nr / 2;
-                        for (int ir = 0; ir < mcb; ir += mr) {
-                            long aPanel = (long) ir * kcb * Float.BYTES, at = ((long) (ic + ir) * ldt + jr) * Float.BYTES;
-                            if (narrow) {
-                                MicroKernel.narrowTile(kcb, bRows, aPanel, rowPack, bPanel,
-                                        ct, at, ldtBytes, loadC);
-                            } else {
-                                MicroKernel.tile(kcb, bRows, aPanel, rowPack, bPanel,
-                                        ct, at, ldtBytes, loadC);
-                            }
+                boolean loadC = pc > 0 || startFromC;
+                Packing.packA(false, b, bOff, ldb, col0 + ic, mcb, pc, kcb, 1f, bRows, mr);
+                for (int jr = 0; jr < ldt; jr += nr) {
+                    long bPanel = ((long) ldt * pc + (long) jr * kcb) * Float.BYTES;
+                    boolean narrow = rows - jr <= nr / 2;
+                    for (int ir = 0; ir < mcb; ir += mr) {
+                        long aPanel = (long) ir * kcb * Float.BYTES, at = ((long) ir * ldt + jr) * Float.BYTES;
+                        if (narrow) {
+                            MicroKernel.narrowTile(kcb, bRows, aPanel, rowPack, bPanel, ct, at, ldtBytes, loadC);
+                        } else {
+                            MicroKernel.tile(kcb, bRows, aPanel, rowPack, bPanel, ct, at, ldtBytes, loadC);
                         }
-                    }
-                    if (last) { // while these rows of C^T are in L2
-                        long block = (long) ic * ldt;
-                        if (act != Activation.NONE) {
-                            VecElementWise.activate(act, mcb, rows, ct, block, ldt, ct, block, ldt);
-                        }
-                        Packing.transposeMatrix(ct, block, ldt, mcb, rows, c, c0 + jc + ic, ldc, tmp);
                     }
                 }
             }
+            if (act != Activation.NONE) { // while these rows of C^T are in L2
+                VecElementWise.activate(act, mcb, rows, ct, 0, ldt, ct, 0, ldt);
+            }
+            Packing.transposeMatrix(ct, 0, ldt, mcb, rows, c, c0 + ic, ldc, true, tmp);
         }
+    }
+
+    /**
+     * The start value of cols columns of C (rows x cols at c0), beta C + bias, made transposed in ct
+     * (leading dimension ldt); C itself is changed only where beta is not 0 (in place).
+     */
+    private static void startValue(int rows, int cols, float beta, MemorySegment c, long c0, int ldc,
+                                   MemorySegment bias, long biasOff, MemorySegment ct, int ldt,
+                                   MemorySegment tmp) {
+        if (beta == 0f) {
+            for (int j = 0; j < cols; j++) {
+                ScalarKernels.fill(ct, (long) j * ldt, ldt, bias.getAtIndex(ValueLayout.JAVA_FLOAT, biasOff + j));
+            }
+            return;
+        }
+        prepare(rows, cols, beta, c, c0, ldc, bias, bias == null ? 0 : biasOff);
+        Packing.transposeMatrix(c, c0, ldc, rows, cols, ct, 0, ldt, false, tmp);
     }
 
     /**

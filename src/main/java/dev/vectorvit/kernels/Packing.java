@@ -136,10 +136,12 @@ final class Packing {
 
     /**
      * dst = src^T for a rows x cols matrix (offsets and leading dimensions in floats): V x V blocks by
-     * {@link #transpose}, the ragged right and bottom edges one float at a time.
+     * {@link #transpose}, the ragged bottom edge one float at a time. The ragged right edge likewise,
+     * unless {@code paddedCols}: then each source row can be read up to a multiple of V columns, and the
+     * right edge too is transposed V x V, into {@code tmp}, whose first rows go to dst.
      */
     static void transposeMatrix(MemorySegment src, long srcOff, int lds, int rows, int cols,
-                                MemorySegment dst, long dstOff, int ldd, MemorySegment tmp) {
+                                MemorySegment dst, long dstOff, int ldd, boolean paddedCols, MemorySegment tmp) {
         int fullRows = rows / V * V, fullCols = cols / V * V;
         long ss = (long) lds * Float.BYTES, ds = (long) ldd * Float.BYTES;
         for (int j = 0; j < fullCols; j += V) {
@@ -148,8 +150,16 @@ final class Packing {
                         dst, (dstOff + (long) j * ldd + i) * Float.BYTES, ds, tmp);
             }
         }
+        boolean vectorEdge = paddedCols && fullCols < cols;
+        for (int i = 0; vectorEdge && i < fullRows; i += V) {
+            transpose(src, (srcOff + (long) i * lds + fullCols) * Float.BYTES, ss, tmp, 0, VB, tmp);
+            for (int j = fullCols; j < cols; j++) {
+                FloatVector.fromMemorySegment(S, tmp, (j - fullCols) * VB, NATIVE)
+                        .intoMemorySegment(dst, (dstOff + (long) j * ldd + i) * Float.BYTES, NATIVE);
+            }
+        }
         for (int i = 0; i < rows; i++) {
-            for (int j = i < fullRows ? fullCols : 0; j < cols; j++) {
+            for (int j = i >= fullRows ? 0 : vectorEdge ? cols : fullCols; j < cols; j++) {
                 dst.setAtIndex(F, dstOff + (long) j * ldd + i, src.getAtIndex(F, srcOff + (long) i * lds + j));
             }
         }
