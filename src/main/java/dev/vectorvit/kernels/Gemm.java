@@ -186,7 +186,7 @@ public final class Gemm implements ThreadTeam.Job {
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
                 boolean loadC = pc > 0 || startFromC, last = pc + kcb >= k;
-                Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, nr, s.transposeTmp((long) (nr / 2) * (nr / 2)));
+                Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, 0, nr, s.transposeTmp((long) (nr / 2) * (nr / 2)));
                 for (int ic = 0; ic < rows; ic += mc) {
                     int mcb = Math.min(mc, rows - ic);
                     Packing.packA(transA, a, aOff, lda, row0 + ic, mcb, pc, kcb, alpha, aPack, mr);
@@ -249,8 +249,7 @@ public final class Gemm implements ThreadTeam.Job {
         long ldtBytes = (long) ldt * Float.BYTES;
         boolean startFromC = beta != 0f || bias != null;
         for (int pc = 0; pc < k; pc += kc) {
-            Packing.packB(!transA, a, aOff, lda, pc, Math.min(kc, k - pc), row0, rows,
-                    rowPack.asSlice((long) ldt * pc * Float.BYTES), nr, tmp);
+            Packing.packB(!transA, a, aOff, lda, pc, Math.min(kc, k - pc), row0, rows, rowPack, (long) ldt * pc, nr, tmp);
         }
         if (alpha != 1f) {
             VecElementWise.scale(1, ldt * k, alpha, rowPack, 0, 0);
