@@ -89,9 +89,9 @@ final class Packing {
 
     /**
      * Packs k range [k0, k0 + kc) x columns [col0, col0 + cols) of op(B) into dst from float dstOff; nr is
-     * two vectors. For B transposed (a weight stored [out, in], the common case in a transformer) each panel is a
-     * transpose, done V x V blocks at a time by {@link #transpose} with the V x V floats of {@code tmp};
-     * the last kc % V steps and a partial last panel go one float at a time.
+     * two vectors. For B transposed (a weight stored [out, in], the common case in a transformer) each
+     * panel is a transpose, done V x V blocks at a time by {@link #transpose} with the V x V floats of
+     * {@code tmp}; the last kc % V steps and a partial last panel go one float at a time.
      */
     static void packB(boolean transB, MemorySegment b, long bOff, int ldb, int k0, int kc, int col0, int cols,
                       MemorySegment dst, long dstOff, int nr, MemorySegment tmp) {
