@@ -21,8 +21,9 @@ import java.lang.foreign.ValueLayout;
  *      for jr in NC step NR       B panel (KC x NR), reused by every A panel (L1/L2)
  *       for ir in MC step MR      {@link MicroKernel}: MR x NR of C in registers
  * </pre>
- * For B stored [n x k] and few rows (a linear layer on one image), {@link #blockTransposed} runs the
- * same loops on C^T = B op(A)^T instead, so that the weight's rows are copied as they are, not transposed.
+ * For B stored [n x k] and few rows (a linear layer on one image), {@link #blockTransposed} computes
+ * C^T = B op(A)^T instead (its loops are listed there), so that the weight's rows are copied as they
+ * are, not transposed.
  * {@link #multiply} splits C between the team's members by whole column panels (or row panels when
  * C is narrow); each element is computed by the same FMA chain whoever computes it, so results are
  * bitwise identical for every thread count and blocking.
