@@ -141,7 +141,7 @@ final class GemmProperties {
             int[] expected = call.c.bits();
 
             GemmBlocking tiny = new GemmBlocking(MicroKernel.MR, kc, MicroKernel.NR);
-            // 100 is not a multiple of NR (32 or 64 floats), 20 not of every MR: the GEMM rounds them down.
+            // 20 and 100 are not multiples of MR and NR: the GEMM rounds them down to 18 and 96 (NR = 32).
             GemmBlocking odd = new GemmBlocking(20, kc + 13, 100);
             assertSameBits(expected, arena, call, start, "team of 2", c -> c.on(new Gemm(team2)));
             assertSameBits(expected, arena, call, start, "team of 3", c -> c.on(new Gemm(team3)));

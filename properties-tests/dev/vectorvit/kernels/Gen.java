@@ -31,8 +31,8 @@ final class Gen {
 
     /**
      * Sizes where loop tails and blocks change, ascending (jqwik shrinks towards the front): the
-     * smallest, primes, and multiples of MR (4 or 6), of the lane count 16 and of NR (32 or 64) with
-     * their neighbours.
+     * smallest, primes, and multiples of MR = 6, of the lane count 16 and of NR = 32 with their
+     * neighbours.
      */
     private static final List<Integer> EDGE_SIZES = List.of(1, 2, 3, 5, 6, 7, 8, 11, 12, 13, 15, 16, 17, 23, 29,
             31, 32, 33, 37, 47, 48, 49, 61, 63, 64, 65, 95, 96, 97, 127, 128, 129, 191, 192, 193, 197, 251, 255,

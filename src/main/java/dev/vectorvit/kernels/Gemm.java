@@ -119,7 +119,7 @@ public final class Gemm implements ThreadTeam.Job {
     @Override
     public void run(int member, int members) {
         int nr = simd ? MicroKernel.NR : 1;
-        int mr = simd ? MicroKernel.MR : 1;
+        int mr = MicroKernel.MR;
         int nPanels = (n + nr - 1) / nr;
         int mPanels = (m + mr - 1) / mr;
         int r0 = 0, r1 = m, c0 = 0, c1 = n;
@@ -187,7 +187,7 @@ public final class Gemm implements ThreadTeam.Job {
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
                 boolean loadC = pc > 0 || startFromC, last = pc + kcb >= k;
-                Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, 0, nr, s.transposeTmp((long) MicroKernel.V * MicroKernel.V));
+                Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, 0, nr, s.transposeTmp((long) (nr / 2) * (nr / 2)));
                 for (int ic = 0; ic < rows; ic += mc) {
                     int mcb = Math.min(mc, rows - ic);
                     Packing.packA(transA, a, aOff, lda, row0 + ic, mcb, pc, kcb, alpha, aPack, mr);
@@ -236,18 +236,16 @@ public final class Gemm implements ThreadTeam.Job {
                                  float alpha, MemorySegment a, long aOff, int lda, MemorySegment b, long bOff,
                                  int ldb, float beta, MemorySegment c, long cOff, int ldc,
                                  MemorySegment bias, long biasOff, Activation act) {
-        final int mr = MicroKernel.MR, nr = MicroKernel.NR, v = MicroKernel.V, narrowRows = MicroKernel.NARROW_ROWS;
+        final int mr = MicroKernel.MR, nr = MicroKernel.NR;
         int kc = blocking.kc();
-        // Rows of B are packed in groups of `pad`, which both kernels' row counts divide.
-        int pad = lcm(mr, narrowRows);
         // MC rows of C^T go out to C as soon as they are final: a multiple of the transpose's V x V blocks too.
-        int step = lcm(pad, v);
+        int step = lcm(mr, nr / 2);
         int mc = Math.max(step, blocking.mc() / step * step);
         int ldt = roundUp(rows, nr);
         MemorySegment rowPack = s.b((long) ldt * k);
-        MemorySegment bRows = s.a((long) Math.min(mc, roundUp(cols, pad)) * Math.min(kc, k));
-        MemorySegment tmp = s.transposeTmp((long) v * v);
-        MemorySegment ct = s.ct((long) ldt * Math.min(mc, roundUp(cols, pad)));
+        MemorySegment bRows = s.a((long) Math.min(mc, roundUp(cols, mr)) * Math.min(kc, k));
+        MemorySegment tmp = s.transposeTmp((long) (nr / 2) * (nr / 2));
+        MemorySegment ct = s.ct((long) ldt * Math.min(mc, roundUp(cols, mr)));
         long c0 = cOff + (long) row0 * ldc + col0;
         long ldtBytes = (long) ldt * Float.BYTES;
         boolean startFromC = beta != 0f || bias != null;
@@ -265,11 +263,11 @@ public final class Gemm implements ThreadTeam.Job {
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
                 boolean loadC = pc > 0 || startFromC;
-                Packing.packA(false, b, bOff, ldb, col0 + ic, mcb, pc, kcb, 1f, bRows, pad);
+                Packing.packA(false, b, bOff, ldb, col0 + ic, mcb, pc, kcb, 1f, bRows, mr);
                 for (int jr = 0; jr < ldt; jr += nr) {
                     long bPanel = ((long) ldt * pc + (long) jr * kcb) * Float.BYTES;
-                    boolean narrow = rows - jr <= v;
-                    for (int ir = 0; ir < mcb; ir += narrow ? narrowRows : mr) {
+                    boolean narrow = rows - jr <= nr / 2;
+                    for (int ir = 0; ir < mcb; ir += mr) {
                         long aPanel = (long) ir * kcb * Float.BYTES, at = ((long) ir * ldt + jr) * Float.BYTES;
                         if (narrow) {
                             MicroKernel.narrowTile(kcb, bRows, aPanel, rowPack, bPanel, ct, at, ldtBytes, loadC);

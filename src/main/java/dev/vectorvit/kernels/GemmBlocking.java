@@ -7,10 +7,9 @@ import java.nio.file.Path;
 /**
  * Cache blocking of the GEMM, after BLIS: a KC x NR panel of B is reused by every A panel of the
  * block, an MC x KC block of packed A stays in L2, a KC x NC block of packed B in L3.
- * KC = L1 / (4 bytes x lanes): 768 on Zen 5 (48 KiB L1, 16 lanes), whose 4 x 4-vector B panel (192 KiB)
- * then streams from L2. Deeper than the textbook half-L1 panel since each k block reloads and restores
- * the C tile; measured here: the 6 x 2 tile at KC 768 beat KC 192 by 30%, the 4 x 4 tile at KC 768 beat
- * KC 384 by 3-7%. MC and NC take half of L2 and L3.
+ * KC is two L1s of B panel (measured on Zen 5: KC 768 beats the textbook half-L1 KC 192 by 30%, since
+ * each k block reloads and restores the C tile and the panel streams well from L2); MC and NC take
+ * half of L2 and L3.
  * Sizes come from the Linux sysfs cache description (defaults where it is missing) and can be set with
  * -Dvectorvit.gemm.mc/kc/nc. Results do not depend on them (see {@link MicroKernel}).
  *
@@ -31,11 +30,9 @@ public record GemmBlocking(int mc, int kc, int nc) {
         long l1 = cacheBytes(1, 32 << 10);
         long l2 = cacheBytes(2, 512 << 10);
         long l3 = cacheBytes(3, 8 << 20);
-        boolean simd = Simd.enabled();
-        int nr = simd ? MicroKernel.NR : 16;
-        int mr = simd ? MicroKernel.MR : 6;
-        int lanes = simd ? MicroKernel.V : 8;
-        int kc = clamp((int) (l1 / ((long) lanes * Float.BYTES)) / 8 * 8, 64, 1024);
+        int nr = Simd.enabled() ? MicroKernel.NR : 16;
+        int mr = 6;
+        int kc = clamp((int) (2 * l1 / ((long) nr * Float.BYTES)) / 8 * 8, 64, 1024);
         kc = Integer.getInteger("vectorvit.gemm.kc", kc);
         int mc = clamp((int) (l2 / 2 / ((long) kc * Float.BYTES)) / mr * mr, mr, 1 << 14);
         int nc = clamp((int) (l3 / 2 / ((long) kc * Float.BYTES)) / nr * nr, nr, 1 << 14);

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * unit-stride, aligned and hit L1/L2 regardless of the caller's strides or transposes:
  * A as panels of MR row strips (kc contiguous floats per row, so packing row-major A is a copy) or,
  * for narrow vectors, k-major panels (see {@link MicroKernel#A_K_MAJOR}),
- * B as panels of NR columns stored k-major (NR contiguous floats per k step, whole vector loads).
+ * B as panels of NR columns stored k-major (NR contiguous floats per k step, two vector loads).
  * Rows and columns past the matrix edge are packed as zeros; alpha is folded into A here.
  */
 final class Packing {
@@ -89,7 +89,7 @@ final class Packing {
 
     /**
      * Packs k range [k0, k0 + kc) x columns [col0, col0 + cols) of op(B) into dst from float dstOff; nr is
-     * a multiple of V. For B transposed (a weight stored [out, in], the common case in a transformer) each
+     * two vectors. For B transposed (a weight stored [out, in], the common case in a transformer) each
      * panel is a transpose, done V x V blocks at a time by {@link #transpose} with the V x V floats of
      * {@code tmp}; the last kc % V steps and a partial last panel go one float at a time.
      */
@@ -117,16 +117,17 @@ final class Packing {
                     }
                 }
             } else {
-                // One vector column of the panel at a time, so that its mask is made once.
-                for (int v = 0; v < nr; v += V) {
-                    VectorMask<Float> m = S.indexInRange(v, live);
-                    boolean whole = v + V <= live;
-                    for (int p = 0; p < kc; p++) {
-                        long src = (bOff + (long) (k0 + p) * ldb + col0 + panel + v) * Float.BYTES;
-                        long d = (base + (long) p * nr + v) * Float.BYTES;
-                        FloatVector x = whole ? FloatVector.fromMemorySegment(S, b, src, NATIVE)
-                                : FloatVector.fromMemorySegment(S, b, src, NATIVE, m);
-                        x.intoMemorySegment(dst, d, NATIVE);
+                VectorMask<Float> m0 = S.indexInRange(0, live);
+                VectorMask<Float> m1 = S.indexInRange(V, live);
+                for (int p = 0; p < kc; p++) {
+                    long src = (bOff + (long) (k0 + p) * ldb + col0 + panel) * Float.BYTES;
+                    long d = (base + (long) p * nr) * Float.BYTES;
+                    if (live == nr) {
+                        FloatVector.fromMemorySegment(S, b, src, NATIVE).intoMemorySegment(dst, d, NATIVE);
+                        FloatVector.fromMemorySegment(S, b, src + VB, NATIVE).intoMemorySegment(dst, d + VB, NATIVE);
+                    } else {
+                        FloatVector.fromMemorySegment(S, b, src, NATIVE, m0).intoMemorySegment(dst, d, NATIVE);
+                        FloatVector.fromMemorySegment(S, b, src + VB, NATIVE, m1).intoMemorySegment(dst, d + VB, NATIVE);
                     }
                 }
             }
