@@ -150,6 +150,8 @@ final class Packing {
                         dst, (dstOff + (long) j * ldd + i) * Float.BYTES, ds, tmp);
             }
         }
+        // tmp is this block's destination and, for V other than 8 and 16, transpose's scratch too: safe,
+        // since each in-memory stage reads both rows of a pair before it writes either.
         boolean vectorEdge = paddedCols && fullCols < cols;
         for (int i = 0; vectorEdge && i < fullRows; i += V) {
             transpose(src, (srcOff + (long) i * lds + fullCols) * Float.BYTES, ss, tmp, 0, VB, tmp);
