@@ -165,6 +165,43 @@ final class GemmProperties {
         }
     }
 
+    /**
+     * A weight packed once ({@link PackedMatrix}) gives C the bits of the plain product with B = W stored
+     * [n x k] and alpha 1, whatever the k slices it was packed with, the team, the blocking, or
+     * {@link Gemm#multiplyOn}: the same FMA chains in the same order.
+     */
+    @Property(tries = 150)
+    void packedWeightGivesTheBitsOfThePlainProduct(
+            @ForAll(supplier = Gen.Dim.class) int m, @ForAll(supplier = Gen.Dim.class) int n,
+            @ForAll(supplier = Gen.Dim.class) int k, @ForAll("betas") float beta, @ForAll boolean withBias,
+            @ForAll Activation act, @ForAll @IntRange(min = 1, max = 17) int kc,
+            @ForAll(supplier = Place.Any.class) Place placeA, @ForAll(supplier = Place.Any.class) Place placeB,
+            @ForAll(supplier = Place.Any.class) Place placeC, @ForAll Values values, @ForAll long seed) {
+        Assume.that((long) m * n * k <= MAX_WORK);
+        try (Arena arena = Arena.ofShared()) {
+            Call call = Call.random(arena, false, true, m, n, k, 1f, beta, withBias, act, placeA, placeB, placeC,
+                    values, seed);
+            Mat start = call.c.copy(arena);
+            call.on(new Gemm(team1));
+            int[] expected = call.c.bits();
+
+            GemmBlocking thin = new GemmBlocking(MicroKernel.MR, kc, MicroKernel.NR);
+            GemmBlocking odd = new GemmBlocking(20, kc + 13, 100);
+            PackedMatrix deep = PackedMatrix.pack(call.b.seg, call.b.off, call.b.ld, n, k, arena);
+            PackedMatrix sliced = PackedMatrix.pack(call.b.seg, call.b.off, call.b.ld, n, k, thin, arena);
+            assertSameBits(expected, arena, call, start, "packed, team of 1", c -> c.onPacked(new Gemm(team1), deep));
+            assertSameBits(expected, arena, call, start, "packed, team of 2", c -> c.onPacked(new Gemm(team2), deep));
+            assertSameBits(expected, arena, call, start, "packed with kc " + kc + ", team of 3",
+                    c -> c.onPacked(new Gemm(team3), sliced));
+            assertSameBits(expected, arena, call, start, "packed with kc " + kc + ", team of 2, " + odd,
+                    c -> c.onPacked(new Gemm(team2, odd), sliced));
+            assertSameBits(expected, arena, call, start, "packed, team of 3, " + thin,
+                    c -> c.onPacked(new Gemm(team3, thin), deep));
+            assertSameBits(expected, arena, call, start, "packed, multiplyOn(member 1 of 2)",
+                    c -> c.onPackedMember(new Gemm(team2, odd), 1, sliced));
+        }
+    }
+
     private static void assertSameBits(int[] expected, Arena arena, Call call, Mat start, String variant,
                                        Consumer<Call> run) {
         Call again = call.into(start.copy(arena));
@@ -263,6 +300,16 @@ final class GemmProperties {
         void onMember(Gemm gemm, int member) {
             gemm.multiplyOn(member, transA, transB, m, n, k, alpha, a.seg, a.off, a.ld, b.seg, b.off, b.ld, beta,
                     c.seg, c.off, c.ld, bias == null ? null : bias.seg, bias == null ? 0 : bias.off, act);
+        }
+
+        void onPacked(Gemm gemm, PackedMatrix w) {
+            gemm.multiply(m, a.seg, a.off, a.ld, w, beta, c.seg, c.off, c.ld, bias == null ? null : bias.seg,
+                    bias == null ? 0 : bias.off, act);
+        }
+
+        void onPackedMember(Gemm gemm, int member, PackedMatrix w) {
+            gemm.multiplyOn(member, m, a.seg, a.off, a.ld, w, beta, c.seg, c.off, c.ld,
+                    bias == null ? null : bias.seg, bias == null ? 0 : bias.off, act);
         }
 
         void reference() {

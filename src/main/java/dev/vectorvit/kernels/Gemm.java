@@ -35,6 +35,8 @@ import java.lang.foreign.ValueLayout;
  * call or per thread); {@link #multiplyOn} runs on one member inside a job of the team.
  */
 public final class Gemm implements ThreadTeam.Job {
+    /** Rows of C in one register tile: the unit in which callers cut rows to spread them over members. */
+    public static final int ROW_TILE = MicroKernel.MR;
     private final ThreadTeam team;
     private final GemmBlocking blocking;
     private final Scratch[] scratch;
@@ -47,6 +49,15 @@ public final class Gemm implements ThreadTeam.Job {
     private MemorySegment a, b, c, bias;
     private long aOff, bOff, cOff, biasOff;
     private Activation act;
+    // A packed product in flight: W, the block of A's rows packed for the team, and how the team splits it.
+    private PackedMatrix w;
+    private int blockRow0, blockRows, rowParts;
+    private MemorySegment aBlock = MemorySegment.NULL;
+    private final ThreadTeam.Job packBlockJob = this::packBlock;
+    private final ThreadTeam.Job multiplyBlockJob = this::multiplyBlock;
+
+    /** Most floats of packed A one call holds (16 MiB): larger products run in blocks of rows. */
+    private static final long A_BLOCK_FLOATS = 4L << 20;
 
     public Gemm(ThreadTeam team) {
         this(team, GemmBlocking.forThisMachine());
@@ -112,6 +123,176 @@ public final class Gemm implements ThreadTeam.Job {
         if (!team.canShare(s)) {
             throw new IllegalArgumentException(name + " is confined to one thread, but a team of " + team.size()
                     + " threads runs this product: allocate it from a shared, global or automatic arena");
+        }
+    }
+
+    /**
+     * C = act(A W^T + beta C + bias) for a weight packed at load (A is m x k, row-major with leading
+     * dimension lda; W is n x k): the team packs A's rows once, shared by all members (each packs a share),
+     * then each member computes one rectangle of C ({@link GemmSplit}) reading W's panels where they are.
+     * Each element is the same FMA chain as in {@link #multiply(boolean, boolean, int, int, int, float,
+     * MemorySegment, long, int, MemorySegment, long, int, float, MemorySegment, long, int, MemorySegment,
+     * long, Activation) multiply} with alpha = 1 and W as B transposed, so the bits are the same.
+     */
+    public void multiply(int m, MemorySegment a, long aOff, int lda, PackedMatrix w, float beta,
+                         MemorySegment c, long cOff, int ldc, MemorySegment bias, long biasOff, Activation act) {
+        checkPacked(m, a, aOff, lda, w, c, cOff, ldc, bias, biasOff, act);
+        requireShared("A", a);
+        requireShared("C", c);
+        if (bias != null) {
+            requireShared("bias", bias);
+        }
+        setPacked(m, a, aOff, lda, w, beta, c, cOff, ldc, bias, biasOff, act);
+        try {
+            int block = blockRows(m, w.k());
+            for (blockRow0 = 0; blockRow0 < m; blockRow0 += block) {
+                blockRows = Math.min(block, m - blockRow0);
+                rowParts = GemmSplit.rowParts(blockRows, w.n(), team.size(), MicroKernel.MR, MicroKernel.NR);
+                if (simd && w.panels()) {
+                    aBlock = Scratch.atLeast(aBlock, (long) roundUp(blockRows, MicroKernel.MR) * w.k());
+                    team.run(packBlockJob);
+                }
+                team.run(multiplyBlockJob);
+            }
+        } finally {
+            this.a = this.c = this.bias = null;
+            this.w = null;
+        }
+    }
+
+    /** {@link #multiply(int, MemorySegment, long, int, PackedMatrix, float, MemorySegment, long, int, MemorySegment, long, Activation)} on the calling thread alone, with member {@code member}'s buffers. */
+    public void multiplyOn(int member, int m, MemorySegment a, long aOff, int lda, PackedMatrix w, float beta,
+                           MemorySegment c, long cOff, int ldc, MemorySegment bias, long biasOff, Activation act) {
+        checkPacked(m, a, aOff, lda, w, c, cOff, ldc, bias, biasOff, act);
+        if (member < 0 || member >= scratch.length) {
+            throw new IllegalArgumentException("member " + member + " is not in [0, " + scratch.length + ")");
+        }
+        Scratch s = scratch[member];
+        if (!simd || !w.panels()) {
+            ScalarKernels.gemm(false, true, m, w.n(), w.k(), 1f, a, aOff, lda, w.data(), 0, w.k(), beta, c, cOff, ldc,
+                    bias, biasOff, act);
+            return;
+        }
+        MemorySegment pack = s.a((long) roundUp(m, MicroKernel.MR) * w.k());
+        packRows(a, aOff, lda, w, 0, m, pack);
+        multiplyRect(s, w, pack, roundUp(m, MicroKernel.MR), 0, 0, m, 0, w.n(), beta, c, cOff, ldc, bias, biasOff, act);
+    }
+
+    private void setPacked(int m, MemorySegment a, long aOff, int lda, PackedMatrix w, float beta,
+                           MemorySegment c, long cOff, int ldc, MemorySegment bias, long biasOff, Activation act) {
+        this.m = m;
+        this.a = a;
+        this.aOff = aOff;
+        this.lda = lda;
+        this.w = w;
+        this.beta = beta;
+        this.c = c;
+        this.cOff = cOff;
+        this.ldc = ldc;
+        this.bias = bias;
+        this.biasOff = biasOff;
+        this.act = act;
+    }
+
+    /**
+     * Rows per block of a packed product: all m while packed A stays within {@link #A_BLOCK_FLOATS},
+     * otherwise equal blocks of whole MR-row panels.
+     */
+    static int blockRows(int m, int k) {
+        int mr = MicroKernel.MR;
+        long panels = (m + mr - 1) / mr;
+        long blocks = Math.max(1, (panels * mr * k + A_BLOCK_FLOATS - 1) / A_BLOCK_FLOATS);
+        return (int) ((panels + blocks - 1) / blocks) * mr;
+    }
+
+    /** This member's share of the block's MR-row panels, packed into the shared buffer. */
+    private void packBlock(int member, int members) {
+        int r0 = GemmSplit.start(member, blockRows, MicroKernel.MR, members);
+        int r1 = GemmSplit.start(member + 1, blockRows, MicroKernel.MR, members);
+        if (r0 < r1) {
+            packPanels(a, aOff, lda, w, blockRow0, r0, r1, roundUp(blockRows, MicroKernel.MR), aBlock);
+        }
+    }
+
+    /** Rows [row0, row0 + rows) of A packed as the A panels of every k slice of w. */
+    private static void packRows(MemorySegment a, long aOff, int lda, PackedMatrix w, int row0, int rows, MemorySegment dst) {
+        packPanels(a, aOff, lda, w, row0, 0, rows, roundUp(rows, MicroKernel.MR), dst);
+    }
+
+    /**
+     * Rows [first + r0, first + r1) of A into a pack of {@code paddedRows} rows that starts at row
+     * {@code first}: slice by slice (w's k slices), MR-row panels of the slice's depth, the slice starting at
+     * p at float p x paddedRows (the same layout as W's, {@link PackedMatrix}).
+     */
+    private static void packPanels(MemorySegment a, long aOff, int lda, PackedMatrix w, int first, int r0, int r1,
+                                   int paddedRows, MemorySegment dst) {
+        int k = w.k(), kc = w.kc();
+        for (int p = 0; p < k; p += kc) {
+            int depth = Math.min(kc, k - p);
+            Packing.packA(false, a, aOff, lda, first + r0, r1 - r0, p, depth, 1f, dst,
+                    (long) paddedRows * p + (long) r0 * depth, MicroKernel.MR);
+        }
+    }
+
+    /** This member's rectangle of the block. */
+    private void multiplyBlock(int member, int members) {
+        int colParts = members / rowParts;
+        int row = member / colParts, col = member % colParts;
+        int r0 = GemmSplit.start(row, blockRows, MicroKernel.MR, rowParts);
+        int r1 = GemmSplit.start(row + 1, blockRows, MicroKernel.MR, rowParts);
+        int c0 = GemmSplit.start(col, w.n(), MicroKernel.NR, colParts);
+        int c1 = GemmSplit.start(col + 1, w.n(), MicroKernel.NR, colParts);
+        if (r0 >= r1 || c0 >= c1) {
+            return;
+        }
+        if (!simd || !w.panels()) {
+            ScalarKernels.gemm(false, true, r1 - r0, c1 - c0, w.k(), 1f, a, aOff + (long) (blockRow0 + r0) * lda, lda,
+                    w.data(), (long) c0 * w.k(), w.k(), beta, c, cOff + (long) (blockRow0 + r0) * ldc + c0, ldc,
+                    bias, bias == null ? 0 : biasOff + c0, act);
+            return;
+        }
+        multiplyRect(scratch[member], w, aBlock, roundUp(blockRows, MicroKernel.MR), blockRow0, r0, r1, c0, c1, beta, c,
+                cOff, ldc, bias, biasOff, act);
+    }
+
+    /**
+     * Rows [r0, r1) x columns [c0, c1) of C's block that starts at row {@code first}, from the block's packed
+     * rows ({@code pack}, laid out for {@code paddedRows} rows): for each k slice of W, MC rows at a time (their panels in L2), each panel of W (from memory,
+     * then L2) runs against those rows' A panels.
+     * <pre>
+     *   for pc in K step KC (W's slices)
+     *    for ic in rows step MC
+     *     for jr in cols step NR          W panel (KC x NR), read where it was packed at load
+     *      for ir in MC step MR           {@link MicroKernel}: MR x NR of C in registers
+     * </pre>
+     */
+    private void multiplyRect(Scratch s, PackedMatrix w, MemorySegment pack, int paddedRows, int first, int r0, int r1,
+                              int c0, int c1, float beta, MemorySegment c, long cOff, int ldc, MemorySegment bias,
+                              long biasOff, Activation act) {
+        final int mr = MicroKernel.MR, nr = MicroKernel.NR;
+        int k = w.k(), kc = w.kc(), rows = r1 - r0;
+        MemorySegment edge = s.edge(mr * nr);
+        long c00 = cOff + (long) (first + r0) * ldc + c0;
+        boolean startFromC = prepare(rows, c1 - c0, beta, c, c00, ldc, bias, bias == null ? 0 : biasOff + c0);
+        int blocks = Math.max(1, (rows + blocking.mc() - 1) / Math.max(mr, blocking.mc()));
+        int mc = roundUp((rows + blocks - 1) / blocks, mr);
+        MemorySegment wp = w.data();
+        for (int p = 0; p < k; p += kc) {
+            int depth = Math.min(kc, k - p);
+            boolean loadC = p > 0 || startFromC;
+            Activation last = p + depth >= k ? act : Activation.NONE;
+            for (int ic = r0; ic < r1; ic += mc) {
+                int icEnd = Math.min(r1, ic + mc);
+                for (int jr = c0; jr < c1; jr += nr) {
+                    long wPanel = ((long) w.paddedN() * p + (long) jr * depth) * Float.BYTES;
+                    int tileCols = Math.min(nr, c1 - jr);
+                    for (int ir = ic; ir < icEnd; ir += mr) {
+                        long aPanel = ((long) paddedRows * p + (long) ir * depth) * Float.BYTES;
+                        tile(depth, pack, aPanel, wp, wPanel, c, cOff + (long) (first + ir) * ldc + jr, ldc,
+                                Math.min(mr, icEnd - ir), tileCols, loadC, last, edge);
+                    }
+                }
+            }
         }
     }
 
@@ -181,7 +362,6 @@ public final class Gemm implements ThreadTeam.Job {
         long c0 = cOff + (long) row0 * ldc + col0;
         // The start value beta C + bias is made in C first, so that the micro-kernel only loads C.
         boolean startFromC = prepare(rows, cols, beta, c, c0, ldc, bias, bias == null ? 0 : biasOff + col0);
-        long ldcBytes = (long) ldc * Float.BYTES;
         for (int jc = 0; jc < cols; jc += nc) {
             int ncb = Math.min(nc, cols - jc);
             for (int pc = 0; pc < k; pc += kc) {
@@ -190,7 +370,7 @@ public final class Gemm implements ThreadTeam.Job {
                 Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, 0, nr, s.transposeTmp((long) (nr / 2) * (nr / 2)));
                 for (int ic = 0; ic < rows; ic += mc) {
                     int mcb = Math.min(mc, rows - ic);
-                    Packing.packA(transA, a, aOff, lda, row0 + ic, mcb, pc, kcb, alpha, aPack, mr);
+                    Packing.packA(transA, a, aOff, lda, row0 + ic, mcb, pc, kcb, alpha, aPack, 0, mr);
                     for (int jr = 0; jr < ncb; jr += nr) {
                         long bPanel = (long) jr * kcb * Float.BYTES;
                         int tileCols = Math.min(nr, ncb - jr);
@@ -198,20 +378,33 @@ public final class Gemm implements ThreadTeam.Job {
                             int tileRows = Math.min(mr, mcb - ir);
                             long at = c0 + (long) (ic + ir) * ldc + jc + jr;
                             long aPanel = (long) ir * kcb * Float.BYTES;
-                            if (tileRows == mr && tileCols == nr) {
-                                MicroKernel.tile(kcb, aPack, aPanel, bPack, bPanel, c, at * Float.BYTES, ldcBytes, loadC);
-                            } else {
-                                copyTile(c, at, ldc, edge, 0, nr, tileRows, tileCols, loadC);
-                                MicroKernel.tile(kcb, aPack, aPanel, bPack, bPanel, edge, 0, (long) nr * Float.BYTES, loadC);
-                                copyTile(edge, 0, nr, c, at, ldc, tileRows, tileCols, true);
-                            }
-                            if (last && act != Activation.NONE) {
-                                VecElementWise.activate(act, tileRows, tileCols, c, at, ldc, c, at, ldc);
-                            }
+                            tile(kcb, aPack, aPanel, bPack, bPanel, c, at, ldc, tileRows, tileCols, loadC,
+                                    last ? act : Activation.NONE, edge);
                         }
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * One MR x NR tile of C at float {@code at} += A panel x B panel over a k block of depth kc, then
+     * {@code act} (NONE until the last k block). A tile cut by C's edge runs through the zero-padded
+     * {@code edge} scratch, so the micro-kernel needs no masks.
+     */
+    private static void tile(int kc, MemorySegment ap, long aPanel, MemorySegment bp, long bPanel,
+                             MemorySegment c, long at, int ldc, int tileRows, int tileCols, boolean loadC,
+                             Activation act, MemorySegment edge) {
+        final int mr = MicroKernel.MR, nr = MicroKernel.NR;
+        if (tileRows == mr && tileCols == nr) {
+            MicroKernel.tile(kc, ap, aPanel, bp, bPanel, c, at * Float.BYTES, (long) ldc * Float.BYTES, loadC);
+        } else {
+            copyTile(c, at, ldc, edge, 0, nr, tileRows, tileCols, loadC);
+            MicroKernel.tile(kc, ap, aPanel, bp, bPanel, edge, 0, (long) nr * Float.BYTES, loadC);
+            copyTile(edge, 0, nr, c, at, ldc, tileRows, tileCols, true);
+        }
+        if (act != Activation.NONE) {
+            VecElementWise.activate(act, tileRows, tileCols, c, at, ldc, c, at, ldc);
         }
     }
 
@@ -263,7 +456,7 @@ public final class Gemm implements ThreadTeam.Job {
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
                 boolean loadC = pc > 0 || startFromC;
-                Packing.packA(false, b, bOff, ldb, col0 + ic, mcb, pc, kcb, 1f, bRows, mr);
+                Packing.packA(false, b, bOff, ldb, col0 + ic, mcb, pc, kcb, 1f, bRows, 0, mr);
                 for (int jr = 0; jr < ldt; jr += nr) {
                     long bPanel = ((long) ldt * pc + (long) jr * kcb) * Float.BYTES;
                     boolean narrow = rows - jr <= nr / 2;
@@ -355,6 +548,25 @@ public final class Gemm implements ThreadTeam.Job {
                               MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
                               MemorySegment c, long cOff, int ldc, MemorySegment bias, long biasOff,
                               Activation act) {
+        checkAandC(transA, m, n, k, a, aOff, lda, c, cOff, ldc, bias, biasOff, act);
+        Checks.matrix(transB ? "B (transposed, n x k)" : "B (k x n)", b, bOff, transB ? n : k, transB ? k : n, ldb);
+        Checks.noOverlap("C", c, cOff, Checks.extent(m, n, ldc), "B", b, bOff,
+                transB ? Checks.extent(n, k, ldb) : Checks.extent(k, n, ldb));
+    }
+
+    private static void checkPacked(int m, MemorySegment a, long aOff, int lda, PackedMatrix w,
+                                    MemorySegment c, long cOff, int ldc, MemorySegment bias, long biasOff,
+                                    Activation act) {
+        if (w == null) {
+            throw new IllegalArgumentException("W is null");
+        }
+        checkAandC(false, m, w.n(), w.k(), a, aOff, lda, c, cOff, ldc, bias, biasOff, act);
+    }
+
+    /** The checks of a product's A, C, bias and activation, whatever form B takes. */
+    private static void checkAandC(boolean transA, int m, int n, int k, MemorySegment a, long aOff, int lda,
+                                   MemorySegment c, long cOff, int ldc, MemorySegment bias, long biasOff,
+                                   Activation act) {
         Checks.positive("m", m);
         Checks.positive("n", n);
         Checks.positive("k", k);
@@ -362,13 +574,10 @@ public final class Gemm implements ThreadTeam.Job {
             throw new IllegalArgumentException("activation is null (use Activation.NONE)");
         }
         Checks.matrix(transA ? "A (transposed, k x m)" : "A (m x k)", a, aOff, transA ? k : m, transA ? m : k, lda);
-        Checks.matrix(transB ? "B (transposed, n x k)" : "B (k x n)", b, bOff, transB ? n : k, transB ? k : n, ldb);
         Checks.matrix("C (m x n)", c, cOff, m, n, ldc);
         long cExtent = Checks.extent(m, n, ldc);
         Checks.noOverlap("C", c, cOff, cExtent, "A", a, aOff,
                 transA ? Checks.extent(k, m, lda) : Checks.extent(m, k, lda));
-        Checks.noOverlap("C", c, cOff, cExtent, "B", b, bOff,
-                transB ? Checks.extent(n, k, ldb) : Checks.extent(k, n, ldb));
         if (bias != null) {
             Checks.vector("bias", bias, biasOff, n);
             Checks.noOverlap("C", c, cOff, cExtent, "bias", bias, biasOff, n);

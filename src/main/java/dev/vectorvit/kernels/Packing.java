@@ -53,17 +53,18 @@ final class Packing {
     private Packing() {}
 
     /**
-     * Packs rows [row0, row0 + rows) x k range [k0, k0 + kc) of op(A), scaled by alpha, into dst, in the
+     * Packs rows [row0, row0 + rows) x k range [k0, k0 + kc) of op(A), scaled by alpha, into dst from float
+     * {@code dstOff}, in the
      * layout {@link MicroKernel#A_K_MAJOR} selects: row strips (row-major A is then a bulk copy per row) or
      * k-major panels (the mr floats of one k step together).
      */
     static void packA(boolean transA, MemorySegment a, long aOff, int lda, int row0, int rows, int k0, int kc,
-                      float alpha, MemorySegment dst, int mr) {
+                      float alpha, MemorySegment dst, long dstOff, int mr) {
         boolean kMajor = MicroKernel.A_K_MAJOR;
         long strip = (long) kc * Float.BYTES, step = kMajor ? mr : 1;
         for (int panel = 0; panel < rows; panel += mr) {
             for (int i = 0; i < mr; i++) {
-                long d = (long) panel * kc + (kMajor ? i : (long) i * kc);
+                long d = dstOff + (long) panel * kc + (kMajor ? i : (long) i * kc);
                 int row = row0 + panel + i;
                 if (panel + i >= rows) {
                     for (int p = 0; p < kc; p++) {

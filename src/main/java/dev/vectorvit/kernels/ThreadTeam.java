@@ -22,13 +22,16 @@ public final class ThreadTeam implements AutoCloseable {
     }
 
     private static final int SPINS = 1 << 14;
+    /** The most members a team can have (a job's member count travels in 16 bits). */
+    public static final int MAX_SIZE = 0xFFFF;
 
     private final int size;
     private final Thread[] helpers;
     private final ReentrantLock turn = new ReentrantLock();
     private final AtomicInteger pending = new AtomicInteger();
     private volatile Job job;
-    private volatile int generation;
+    /** The job in flight: its generation (high bits) and how many members run it (low 16 bits), read as one. */
+    private volatile long generation;
     private volatile boolean closed;
     private volatile Thread caller;
     private volatile Throwable failure;
@@ -45,8 +48,8 @@ public final class ThreadTeam implements AutoCloseable {
 
     /** A team of {@code threads} members (the caller plus threads - 1 helpers). */
     public static ThreadTeam of(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        if (threads < 1 || threads > MAX_SIZE) {
+            throw new IllegalArgumentException("threads must be in [1, " + MAX_SIZE + "], got " + threads);
         }
         return new ThreadTeam(threads);
     }
@@ -62,12 +65,24 @@ public final class ThreadTeam implements AutoCloseable {
 
     /** Runs {@code work} on every member and returns when all are done; rethrows the first failure. */
     public void run(Job work) {
+        run(work, size);
+    }
+
+    /**
+     * Runs {@code work} on the first {@code members} members only (at least 1, at most the team's size), as
+     * a job of that many members: for work too small to pay for the whole team's start and finish. The
+     * other helpers are not woken. One member runs it on the calling thread.
+     */
+    public void run(Job work, int members) {
         if (closed) {
             throw new IllegalStateException("thread team is closed");
         }
-        if (runsInline()) {
-            for (int m = 0; m < size; m++) {
-                work.run(m, size);
+        if (members < 1 || members > size) {
+            throw new IllegalArgumentException("members " + members + " is not in [1, " + size + "]");
+        }
+        if (members == 1 || runsInline()) {
+            for (int m = 0; m < members; m++) {
+                work.run(m, members);
             }
             return;
         }
@@ -75,14 +90,14 @@ public final class ThreadTeam implements AutoCloseable {
         try {
             failure = null;
             caller = Thread.currentThread();
-            pending.set(size - 1);
+            pending.set(members - 1);
             job = work;
-            generation++;
-            for (Thread t : helpers) {
-                LockSupport.unpark(t);
+            generation = ((generation >>> 16) + 1) << 16 | members;
+            for (int i = 0; i < members - 1; i++) {
+                LockSupport.unpark(helpers[i]);
             }
             try {
-                work.run(0, size);
+                work.run(0, members);
             } catch (Throwable t) {
                 failure = t;
             }
@@ -131,7 +146,7 @@ public final class ThreadTeam implements AutoCloseable {
     }
 
     private void helperLoop(int member) {
-        int seen = 0;
+        long seen = 0;
         while (true) {
             int spins = 0;
             while (generation == seen && !closed) {
@@ -145,8 +160,12 @@ public final class ThreadTeam implements AutoCloseable {
                 return;
             }
             seen = generation;
+            int members = (int) (seen & 0xFFFF);
+            if (member >= members) {
+                continue; // not in this job: the caller does not wait for this member
+            }
             try {
-                job.run(member, size);
+                job.run(member, members);
             } catch (Throwable t) {
                 failure = t;
             }

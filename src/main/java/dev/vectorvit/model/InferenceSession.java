@@ -35,6 +35,13 @@ public final class InferenceSession implements AutoCloseable {
         void tensor(String name, MemorySegment data, long offset, int rows, int cols, int ld);
     }
 
+    /**
+     * Floats of a row kernel (LayerNorm) worth one more member: 32 Ki floats, 128 KiB in and out, take
+     * about 10 µs on one core, the order of a team's start and finish on a 16-core machine. ViT-B/16 at
+     * batch 1 (151 Ki floats) gets 4 members.
+     */
+    private static final long ROW_FLOATS_PER_MEMBER = 1 << 15;
+
     private final ViTModel model;
     private final ViTConfig c;
     private final ThreadTeam team;
@@ -46,7 +53,7 @@ public final class InferenceSession implements AutoCloseable {
     private Arena arena;
     private long reservedBytes;
     private int capacity;
-    private MemorySegment x, xn, qkv, ctx, hidden, patches, scores, cls;
+    private MemorySegment x, xn, qkv, ctx, hidden, patches, scores, cls, out;
     private boolean closed;
 
     // Per-operation wall time, summed over passes while profiling is on; attention's parts are timed
@@ -127,7 +134,7 @@ public final class InferenceSession implements AutoCloseable {
         long r = (long) batch * c.tokens();
         long floats = r * c.hidden() * 3 + r * 3L * c.hidden() + r * c.mlp()
                 + (long) batch * c.patches() * c.patchFloats() + (long) threads * c.tokens() * c.tokens()
-                + (long) batch * c.hidden();
+                + (long) batch * c.hidden() + (long) batch * c.classes();
         return floats * Float.BYTES;
     }
 
@@ -161,13 +168,14 @@ public final class InferenceSession implements AutoCloseable {
             patches = Memory.floats(next, (long) batch * c.patches() * c.patchFloats());
             scores = Memory.floats(next, (long) team.size() * c.tokens() * c.tokens());
             cls = Memory.floats(next, (long) batch * d);
+            out = Memory.floats(next, (long) batch * c.classes());
         } catch (RuntimeException | Error e) {
             next.close();
             throw e;
         }
         arena = next;
         reservedBytes = x.byteSize() + xn.byteSize() + ctx.byteSize() + qkv.byteSize() + hidden.byteSize()
-                + patches.byteSize() + scores.byteSize() + cls.byteSize();
+                + patches.byteSize() + scores.byteSize() + cls.byteSize() + out.byteSize();
         capacity = batch;
     }
 
@@ -232,9 +240,9 @@ public final class InferenceSession implements AutoCloseable {
         if (probe != null) {
             probe.tensor("final_norm_cls", cls, 0, batch, d, d);
         }
-        // On the calling thread: the caller's segments may be confined to it (and the head is small).
-        gemm.multiplyOn(0, false, true, batch, c.classes(), d, 1f, cls, 0, d, w.headWeight(), 0, d, 0f,
-                logits, logitsOffset, c.classes(), w.headBias(), 0, Activation.NONE);
+        // Into the workspace, then the caller's segment, which may be confined to the calling thread.
+        gemm.multiply(batch, cls, 0, d, w.headWeight(), 0f, out, 0, c.classes(), w.headBias(), 0, Activation.NONE);
+        MemorySegment.copy(out, 0, logits, logitsOffset * Float.BYTES, (long) batch * c.classes() * Float.BYTES);
         lap(Op.HEAD, th);
         if (profiling) {
             profiledPasses++;
@@ -261,8 +269,8 @@ public final class InferenceSession implements AutoCloseable {
         }
         for (int b = 0; b < batch; b++) {
             long xb = (long) b * t * d;
-            gemm.multiply(false, true, np, d, pf, 1f, patches, (long) b * np * pf, pf, w.patchWeight(), 0, pf, 0f,
-                    x, xb + d, d, w.patchBias(), 0, Activation.NONE);
+            gemm.multiply(np, patches, (long) b * np * pf, pf, w.patchWeight(), 0f, x, xb + d, d, w.patchBias(), 0,
+                    Activation.NONE);
             MemorySegment.copy(w.clsToken(), 0, x, xb * Float.BYTES, (long) d * Float.BYTES);
             ElementWise.add(t, d, w.positions(), 0, d, x, xb, d);
         }
@@ -273,29 +281,30 @@ public final class InferenceSession implements AutoCloseable {
         ViTWeights.Layer l = layer;
         int d = c.hidden();
         long t = clock();
-        team.run(norm1Job);
+        team.run(norm1Job, rowMembers());
         t = lap(Op.LAYER_NORM, t);
-        MemorySegment[] qw = l.qkvWeight(), qb = l.qkvBias();
-        int part = 3 * d / qw.length;
-        for (int i = 0; i < qw.length; i++) {
-            gemm.multiply(false, true, rows, part, d, 1f, xn, 0, d, qw[i], 0, d, 0f, qkv, (long) i * part, 3 * d,
-                    qb[i], 0, Activation.NONE);
-        }
+        gemm.multiply(rows, xn, 0, d, l.qkv(), 0f, qkv, 0, 3 * d, l.qkvBias(), 0, Activation.NONE);
         t = lap(Op.QKV, t);
         team.run(attentionJob);
         t = clock();
         // x += ctx Wo^T + bo: the residual add is the GEMM's beta = 1 on x.
-        gemm.multiply(false, true, rows, d, d, 1f, ctx, 0, d, l.projWeight(), 0, d, 1f, x, 0, d,
-                l.projBias(), 0, Activation.NONE);
+        gemm.multiply(rows, ctx, 0, d, l.projWeight(), 1f, x, 0, d, l.projBias(), 0, Activation.NONE);
         t = lap(Op.OUTPUT_PROJECTION, t);
-        team.run(norm2Job);
+        team.run(norm2Job, rowMembers());
         t = lap(Op.LAYER_NORM, t);
-        gemm.multiply(false, true, rows, c.mlp(), d, 1f, xn, 0, d, l.fc1Weight(), 0, d, 0f, hidden, 0, c.mlp(),
-                l.fc1Bias(), 0, c.activation());
+        gemm.multiply(rows, xn, 0, d, l.fc1Weight(), 0f, hidden, 0, c.mlp(), l.fc1Bias(), 0, c.activation());
         t = lap(Op.FC1_GELU, t);
-        gemm.multiply(false, true, rows, d, c.mlp(), 1f, hidden, 0, c.mlp(), l.fc2Weight(), 0, c.mlp(), 1f, x, 0, d,
-                l.fc2Bias(), 0, Activation.NONE);
+        gemm.multiply(rows, hidden, 0, c.mlp(), l.fc2Weight(), 1f, x, 0, d, l.fc2Bias(), 0, Activation.NONE);
         lap(Op.FC2, t);
+    }
+
+    /**
+     * Members for a row kernel over the activations: one per {@link #ROW_FLOATS_PER_MEMBER} floats, so
+     * that a small batch does not wake 16 threads for a few microseconds of work each.
+     */
+    private int rowMembers() {
+        long floats = (long) batch * c.tokens() * c.hidden();
+        return (int) Math.max(1, Math.min(team.size(), floats / ROW_FLOATS_PER_MEMBER));
     }
 
     /** This member's contiguous share of the rows, through LayerNorm 1 or 2 into xn. */
@@ -310,22 +319,35 @@ public final class InferenceSession implements AutoCloseable {
         }
     }
 
-    /** This member's (image, head) pairs: scores = Q K^T, softmax(scores / sqrt(hd)), ctx = scores V. */
+    /**
+     * This member's share of the attention: scores = Q K^T, softmax(scores / sqrt(hd)), ctx = scores V for
+     * each (image, head) pair, cut into runs of query rows ({@link Gemm#ROW_TILE} at a time), so that 12
+     * heads of one image still spread over 16 members. Each query row's result depends only on that
+     * row, so how the rows are cut does not change a bit. The members take contiguous runs of the
+     * (pair, row tile) sequence, a run crossing from one pair into the next becoming two.
+     */
     private void attention(int member, int members) {
-        int t = c.tokens(), d = c.hidden(), hd = c.headSize(), ld = 3 * d;
+        int t = c.tokens(), d = c.hidden(), hd = c.headSize(), ld = 3 * d, unit = Gemm.ROW_TILE;
+        int tiles = (t + unit - 1) / unit;
+        long total = (long) batch * c.heads() * tiles;
+        long u = total * member / members, end = total * (member + 1) / members;
         long s = (long) member * t * t;
         float scale = (float) (1.0 / Math.sqrt(hd));
-        for (int pair = member; pair < batch * c.heads(); pair += members) {
+        while (u < end) {
+            int pair = (int) (u / tiles), tile0 = (int) (u % tiles);
+            int tile1 = (int) Math.min(tiles, tile0 + end - u);
+            u += tile1 - tile0;
             int b = pair / c.heads(), h = pair % c.heads();
+            int q0 = tile0 * unit, rows = Math.min(t, tile1 * unit) - q0;
             long q = (long) b * t * ld + (long) h * hd;
             long t0 = clock();
-            gemm.multiplyOn(member, false, true, t, t, hd, 1f, qkv, q, ld, qkv, q + d, ld, 0f, scores, s, t,
-                    null, 0, Activation.NONE);
+            gemm.multiplyOn(member, false, true, rows, t, hd, 1f, qkv, q + (long) q0 * ld, ld, qkv, q + d, ld, 0f,
+                    scores, s, t, null, 0, Activation.NONE);
             t0 = lap(member, Op.ATTENTION_SCORES, t0);
-            Softmax.apply(t, t, scale, scores, s, t);
+            Softmax.apply(rows, t, scale, scores, s, t);
             t0 = lap(member, Op.SOFTMAX, t0);
-            gemm.multiplyOn(member, false, false, t, hd, t, 1f, scores, s, t, qkv, q + 2L * d, ld, 0f,
-                    ctx, (long) b * t * d + (long) h * hd, d, null, 0, Activation.NONE);
+            gemm.multiplyOn(member, false, false, rows, hd, t, 1f, scores, s, t, qkv, q + 2L * d, ld, 0f,
+                    ctx, ((long) b * t + q0) * d + (long) h * hd, d, null, 0, Activation.NONE);
             lap(member, Op.ATTENTION_V, t0);
         }
     }

@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A loaded Vision Transformer: its config, labels and weights (memory-mapped from {@code model.safetensors}
- * or made at random), immutable and shared by every caller. Calls take an {@link InferenceSession} from
+ * A loaded Vision Transformer: its config, labels and weights (read from {@code model.safetensors}, linear
+ * layers packed for the GEMM, or made at random), immutable and shared by every caller. Calls take an {@link InferenceSession} from
  * a pool (one per concurrent caller, each with its own thread team and workspace) and give it back, so
  * one model serves many threads at once with results bitwise equal to serial calls.
- * Close it (try-with-resources) to unmap the weights; using it afterwards is an IllegalStateException.
+ * Close it (try-with-resources) to free the weights; using it afterwards is an IllegalStateException.
  */
 public final class ViTModel implements AutoCloseable {
 
@@ -74,12 +74,12 @@ public final class ViTModel implements AutoCloseable {
 
     public static ViTModel load(Path dir, Options options) throws IOException {
         ModelSource src = ModelSource.read(dir);
-        SafeTensors st = SafeTensors.open(src.weightsFile());
-        try {
-            ViTWeights w = WeightLoader.load(st, src);
-            return new ViTModel(src.config(), w, options, st, src);
+        // The weights are packed or copied into the model's own memory, so the file is closed (unmapped) after.
+        Arena arena = Arena.ofShared();
+        try (SafeTensors st = SafeTensors.open(src.weightsFile())) {
+            return new ViTModel(src.config(), WeightLoader.load(st, src, arena), options, arena, src);
         } catch (IOException | RuntimeException e) {
-            st.close();
+            arena.close();
             throw e;
         }
     }
@@ -227,7 +227,7 @@ public final class ViTModel implements AutoCloseable {
         return best;
     }
 
-    /** Unmaps the weights and stops idle sessions' threads. */
+    /** Frees the weights and stops idle sessions' threads. */
     @Override
     public void close() {
         if (closed) {

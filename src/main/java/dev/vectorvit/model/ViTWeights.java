@@ -1,5 +1,6 @@
 package dev.vectorvit.model;
 
+import dev.vectorvit.kernels.PackedMatrix;
 import dev.vectorvit.tensor.Memory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -7,21 +8,23 @@ import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 
 /**
- * The parameters of a ViT as float32 segments in PyTorch's order (linear weights [out, in], the patch
- * embedding [D, C, P, P] read as [D, C P P]). Each segment starts at its tensor's first float. They are
- * views of a memory-mapped file or of memory made for random weights; this class never copies them.
+ * The parameters of a ViT, owned by the model: every linear layer's weight packed once for the GEMM
+ * ({@link PackedMatrix}, from PyTorch's [out, in]; the patch embedding [D, C, P, P] read as [D, C P P]),
+ * the other parameters as float32 copies. Nothing here points into the checkpoint file, which is closed
+ * once they are made.
  *
- * @param qkvWeight one fused [3D, D] weight (timm) or three [D, D] weights q, k, v (Hugging Face);
- *                  the model runs one GEMM per entry, writing adjacent column blocks of the qkv buffer
+ * @param qkv     the query, key and value projections as one [3D, D] weight (timm stores them so; Hugging
+ *                Face's three are stacked at load), writing the three column blocks of the qkv buffer
+ * @param qkvBias their biases, [3D]
  */
-record ViTWeights(MemorySegment clsToken, MemorySegment positions, MemorySegment patchWeight, MemorySegment patchBias,
+record ViTWeights(MemorySegment clsToken, MemorySegment positions, PackedMatrix patchWeight, MemorySegment patchBias,
                   Layer[] layers, MemorySegment normWeight, MemorySegment normBias,
-                  MemorySegment headWeight, MemorySegment headBias) {
+                  PackedMatrix headWeight, MemorySegment headBias) {
 
     /** One encoder block. */
-    record Layer(MemorySegment norm1Weight, MemorySegment norm1Bias, MemorySegment[] qkvWeight, MemorySegment[] qkvBias,
-                 MemorySegment projWeight, MemorySegment projBias, MemorySegment norm2Weight, MemorySegment norm2Bias,
-                 MemorySegment fc1Weight, MemorySegment fc1Bias, MemorySegment fc2Weight, MemorySegment fc2Bias) {}
+    record Layer(MemorySegment norm1Weight, MemorySegment norm1Bias, PackedMatrix qkv, MemorySegment qkvBias,
+                 PackedMatrix projWeight, MemorySegment projBias, MemorySegment norm2Weight, MemorySegment norm2Bias,
+                 PackedMatrix fc1Weight, MemorySegment fc1Bias, PackedMatrix fc2Weight, MemorySegment fc2Bias) {}
 
     /**
      * Deterministic random weights for {@code config} (weights uniform with standard deviation 0.02 as in
@@ -33,16 +36,23 @@ record ViTWeights(MemorySegment clsToken, MemorySegment positions, MemorySegment
         Layer[] layers = new Layer[c.layers()];
         for (int i = 0; i < layers.length; i++) {
             layers[i] = new Layer(ones(arena, d), zeros(arena, d),
-                    new MemorySegment[] {uniform(arena, 3L * d * d, root)}, new MemorySegment[] {uniform(arena, 3L * d, root)},
-                    uniform(arena, (long) d * d, root), uniform(arena, d, root),
+                    linear(arena, 3 * d, d, root), uniform(arena, 3L * d, root),
+                    linear(arena, d, d, root), uniform(arena, d, root),
                     ones(arena, d), zeros(arena, d),
-                    uniform(arena, (long) c.mlp() * d, root), uniform(arena, c.mlp(), root),
-                    uniform(arena, (long) d * c.mlp(), root), uniform(arena, d, root));
+                    linear(arena, c.mlp(), d, root), uniform(arena, c.mlp(), root),
+                    linear(arena, d, c.mlp(), root), uniform(arena, d, root));
         }
         return new ViTWeights(uniform(arena, d, root), uniform(arena, (long) c.tokens() * d, root),
-                uniform(arena, (long) d * c.patchFloats(), root), uniform(arena, d, root), layers,
+                linear(arena, d, c.patchFloats(), root), uniform(arena, d, root), layers,
                 ones(arena, d), zeros(arena, d),
-                uniform(arena, (long) c.classes() * d, root), uniform(arena, c.classes(), root));
+                linear(arena, c.classes(), d, root), uniform(arena, c.classes(), root));
+    }
+
+    /** A random [out, in] weight, made in scratch memory (freed at once) and packed into {@code arena}. */
+    private static PackedMatrix linear(Arena arena, int out, int in, SplittableRandom root) {
+        try (Arena scratch = Arena.ofConfined()) {
+            return PackedMatrix.pack(uniform(scratch, (long) out * in, root), 0, in, out, in, arena);
+        }
     }
 
     private static MemorySegment uniform(Arena arena, long count, SplittableRandom root) {

@@ -2,6 +2,9 @@ package dev.vectorvit.model;
 
 import dev.vectorvit.io.FormatException;
 import dev.vectorvit.io.SafeTensors;
+import dev.vectorvit.kernels.PackedMatrix;
+import dev.vectorvit.tensor.Memory;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,25 +12,28 @@ import java.util.List;
 
 /**
  * Maps a checkpoint's tensors to {@link ViTWeights} by their Hugging Face or timm names, checking every
- * shape against the config before any is used (a mismatch names the tensor and both shapes).
+ * shape against the config before any is used (a mismatch names the tensor and both shapes). Linear
+ * weights are packed and the rest copied into {@code arena}, so the file can be closed afterwards.
  */
 final class WeightLoader {
     private final SafeTensors st;
     private final ModelSource src;
     private final ViTConfig c;
+    private final Arena arena;
 
-    private WeightLoader(SafeTensors st, ModelSource src) {
+    private WeightLoader(SafeTensors st, ModelSource src, Arena arena) {
         this.st = st;
         this.src = src;
         this.c = src.config();
+        this.arena = arena;
     }
 
-    static ViTWeights load(SafeTensors st, ModelSource src) throws FormatException {
+    static ViTWeights load(SafeTensors st, ModelSource src, Arena arena) throws FormatException {
         if (!st.contains(src.layout().marker())) {
             throw new FormatException(src.weightsFile() + ": no tensor '" + src.layout().marker() + "': the weights are not in the "
                     + src.layout() + " layout that " + src.configFile().getFileName() + " describes");
         }
-        ViTWeights w = new WeightLoader(st, src).weights();
+        ViTWeights w = new WeightLoader(st, src, arena).weights();
         // Blocks beyond the config's depth would be ignored silently, and the logits wrong.
         ViTConfig c = src.config();
         String extra = (src.layout() == Layout.HUGGING_FACE ? "vit.encoder.layer." : "blocks.") + c.layers() + ".";
@@ -50,15 +56,15 @@ final class WeightLoader {
             layers.add(hf ? hfLayer(i) : timmLayer(i));
         }
         return new ViTWeights(
-                get(e + "cls_token", 1, 1, d),
-                get(hf ? e + "position_embeddings" : "pos_embed", 1, t, d),
-                get(hf ? e + "patch_embeddings.projection.weight" : "patch_embed.proj.weight", d, c.channels(), p, p),
-                get(hf ? e + "patch_embeddings.projection.bias" : "patch_embed.proj.bias", d),
+                copy(e + "cls_token", 1, 1, d),
+                copy(hf ? e + "position_embeddings" : "pos_embed", 1, t, d),
+                linear(hf ? e + "patch_embeddings.projection.weight" : "patch_embed.proj.weight", d, c.channels(), p, p),
+                copy(hf ? e + "patch_embeddings.projection.bias" : "patch_embed.proj.bias", d),
                 layers.toArray(ViTWeights.Layer[]::new),
-                get(hf ? "vit.layernorm.weight" : "norm.weight", d),
-                get(hf ? "vit.layernorm.bias" : "norm.bias", d),
-                get(hf ? "classifier.weight" : "head.weight", c.classes(), d),
-                get(hf ? "classifier.bias" : "head.bias", c.classes()));
+                copy(hf ? "vit.layernorm.weight" : "norm.weight", d),
+                copy(hf ? "vit.layernorm.bias" : "norm.bias", d),
+                linear(hf ? "classifier.weight" : "head.weight", c.classes(), d),
+                copy(hf ? "classifier.bias" : "head.bias", c.classes()));
     }
 
     private ViTWeights.Layer hfLayer(int i) throws FormatException {
@@ -66,25 +72,62 @@ final class WeightLoader {
         String a = l + "attention.attention.";
         int d = c.hidden(), m = c.mlp();
         return new ViTWeights.Layer(
-                get(l + "layernorm_before.weight", d), get(l + "layernorm_before.bias", d),
-                new MemorySegment[] {get(a + "query.weight", d, d), get(a + "key.weight", d, d), get(a + "value.weight", d, d)},
-                new MemorySegment[] {get(a + "query.bias", d), get(a + "key.bias", d), get(a + "value.bias", d)},
-                get(l + "attention.output.dense.weight", d, d), get(l + "attention.output.dense.bias", d),
-                get(l + "layernorm_after.weight", d), get(l + "layernorm_after.bias", d),
-                get(l + "intermediate.dense.weight", m, d), get(l + "intermediate.dense.bias", m),
-                get(l + "output.dense.weight", d, m), get(l + "output.dense.bias", d));
+                copy(l + "layernorm_before.weight", d), copy(l + "layernorm_before.bias", d),
+                stackedLinear(d, d, a + "query.weight", a + "key.weight", a + "value.weight"),
+                stackedVector(d, a + "query.bias", a + "key.bias", a + "value.bias"),
+                linear(l + "attention.output.dense.weight", d, d), copy(l + "attention.output.dense.bias", d),
+                copy(l + "layernorm_after.weight", d), copy(l + "layernorm_after.bias", d),
+                linear(l + "intermediate.dense.weight", m, d), copy(l + "intermediate.dense.bias", m),
+                linear(l + "output.dense.weight", d, m), copy(l + "output.dense.bias", d));
     }
 
     private ViTWeights.Layer timmLayer(int i) throws FormatException {
         String l = "blocks." + i + ".";
         int d = c.hidden(), m = c.mlp();
         return new ViTWeights.Layer(
-                get(l + "norm1.weight", d), get(l + "norm1.bias", d),
-                new MemorySegment[] {get(l + "attn.qkv.weight", 3 * d, d)}, new MemorySegment[] {get(l + "attn.qkv.bias", 3 * d)},
-                get(l + "attn.proj.weight", d, d), get(l + "attn.proj.bias", d),
-                get(l + "norm2.weight", d), get(l + "norm2.bias", d),
-                get(l + "mlp.fc1.weight", m, d), get(l + "mlp.fc1.bias", m),
-                get(l + "mlp.fc2.weight", d, m), get(l + "mlp.fc2.bias", d));
+                copy(l + "norm1.weight", d), copy(l + "norm1.bias", d),
+                linear(l + "attn.qkv.weight", 3 * d, d), copy(l + "attn.qkv.bias", 3 * d),
+                linear(l + "attn.proj.weight", d, d), copy(l + "attn.proj.bias", d),
+                copy(l + "norm2.weight", d), copy(l + "norm2.bias", d),
+                linear(l + "mlp.fc1.weight", m, d), copy(l + "mlp.fc1.bias", m),
+                linear(l + "mlp.fc2.weight", d, m), copy(l + "mlp.fc2.bias", d));
+    }
+
+    /** A tensor of shape {@code expected} copied into the model's memory. */
+    private MemorySegment copy(String name, long... expected) throws FormatException {
+        MemorySegment data = get(name, expected);
+        MemorySegment out = Memory.floats(arena, data.byteSize() / Float.BYTES);
+        out.copyFrom(data);
+        return out;
+    }
+
+    /** A weight [out, in...] (trailing dimensions flattened into in), packed for the GEMM. */
+    private PackedMatrix linear(String name, long... expected) throws FormatException {
+        MemorySegment data = get(name, expected);
+        int out = (int) expected[0], in = (int) (data.byteSize() / Float.BYTES / out);
+        return PackedMatrix.pack(data, 0, in, out, in, arena);
+    }
+
+    /** Weights [rows, cols] stacked into one [names x rows, cols] (Hugging Face's separate q, k and v), packed. */
+    private PackedMatrix stackedLinear(int rows, int cols, String... names) throws FormatException {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment all = stack(scratch, new long[] {rows, cols}, names);
+            return PackedMatrix.pack(all, 0, cols, names.length * rows, cols, arena);
+        }
+    }
+
+    /** Vectors [rows] stacked into one [names x rows] in the model's memory. */
+    private MemorySegment stackedVector(int rows, String... names) throws FormatException {
+        return stack(arena, new long[] {rows}, names);
+    }
+
+    private MemorySegment stack(Arena into, long[] shape, String... names) throws FormatException {
+        long floats = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        MemorySegment all = Memory.floats(into, floats * names.length);
+        for (int i = 0; i < names.length; i++) {
+            MemorySegment.copy(get(names[i], shape), 0, all, i * floats * Float.BYTES, floats * Float.BYTES);
+        }
+        return all;
     }
 
     /** The tensor's float32 data, after checking that its shape is {@code expected}. */

@@ -20,7 +20,7 @@ final class ThreadTeamTest {
     @Test
     void sizeMustBePositive() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ThreadTeam.of(0));
-        assertTrue(e.getMessage().contains("threads must be >= 1, got 0"), e.getMessage());
+        assertTrue(e.getMessage().contains("threads must be in [1, 65535], got 0"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ThreadTeam.of(-4));
     }
 
@@ -39,6 +39,29 @@ final class ThreadTeamTest {
                 assertSame(Thread.currentThread(), threads[0]);
                 assertTrue(threads[1] != threads[0] && threads[2] != threads[0] && threads[1] != threads[2]);
             }
+        }
+    }
+
+    /** A job for fewer members runs on the first ones only, interleaved with whole-team jobs. */
+    @Test
+    void aJobForFewerMembersRunsOnTheFirstOnes() {
+        try (ThreadTeam team = ThreadTeam.of(4)) {
+            for (int job = 0; job < 200; job++) {
+                int members = 1 + job % 4;
+                AtomicIntegerArray runs = new AtomicIntegerArray(4);
+                team.run((member, count) -> {
+                    assertEquals(members, count);
+                    runs.incrementAndGet(member);
+                }, members);
+                for (int m = 0; m < 4; m++) {
+                    assertEquals(m < members ? 1 : 0, runs.get(m), "member " + m + " of a job for " + members);
+                }
+                AtomicIntegerArray all = new AtomicIntegerArray(4);
+                team.run((member, count) -> all.incrementAndGet(member));
+                assertEquals("[1, 1, 1, 1]", all.toString(), "a whole-team job after one for " + members);
+            }
+            assertThrows(IllegalArgumentException.class, () -> team.run((m, n) -> { }, 0));
+            assertThrows(IllegalArgumentException.class, () -> team.run((m, n) -> { }, 5));
         }
     }
 

@@ -91,9 +91,9 @@ final class DeterminismTest {
         try (ViTModel same = ViTModel.random(CONFIG, 1234, ViTModel.Options.defaults().withThreads(1));
              ViTModel other = ViTModel.random(CONFIG, 1235, ViTModel.Options.defaults().withThreads(1))) {
             ViTWeights a = model.weights(), b = same.weights(), c = other.weights();
-            assertEquals(-1, a.headWeight().mismatch(b.headWeight()), "same seed, same weights");
-            assertEquals(-1, a.layers()[1].fc2Weight().mismatch(b.layers()[1].fc2Weight()));
-            assertTrue(a.headWeight().mismatch(c.headWeight()) >= 0, "another seed, other weights");
+            assertEquals(-1, a.headBias().mismatch(b.headBias()), "same seed, same weights");
+            assertEquals(-1, a.layers()[1].fc2Bias().mismatch(b.layers()[1].fc2Bias()));
+            assertTrue(a.headBias().mismatch(c.headBias()) >= 0, "another seed, other weights");
             assertBitwiseEquals(expected, same.logits(INPUT, IMAGES), "same seed");
             float[] differs = other.logits(INPUT, IMAGES);
             assertFalse(Arrays.equals(expected, differs), "another seed gives other logits");

@@ -1,0 +1,52 @@
+package dev.vectorvit.kernels;
+
+/**
+ * How the members of a team share an m x n block of C: a grid of row parts x column parts, rectangles
+ * of whole MR x NR tiles, one per member (member i takes row part i / colParts, column part i % colParts).
+ * Cutting only columns leaves members idle or doubled up when the column panels are fewer than the
+ * members or do not divide among them (768 columns are 24 panels: 16 members get 1 or 2); cutting rows
+ * too evens that out. Of the grids whose parts multiply to the team size, the one whose largest
+ * rectangle is smallest wins; on a tie, the one that reads less (each row part reads all of W's panels
+ * for its columns, each column part all of A's rows for its rows). Static, so that a call allocates nothing.
+ */
+final class GemmSplit {
+    private GemmSplit() {}
+
+    /** The number of row parts for an m x n block on {@code members} members (columns: members / that). */
+    static int rowParts(int m, int n, int members, int mr, int nr) {
+        int best = 1;
+        long bestLoad = Long.MAX_VALUE, bestTraffic = Long.MAX_VALUE;
+        for (int rows = 1; rows <= members; rows++) {
+            if (members % rows != 0) {
+                continue;
+            }
+            int cols = members / rows;
+            long load = (long) largest(m, mr, rows) * largest(n, nr, cols);
+            long traffic = (long) rows * n + (long) cols * m;
+            if (load < bestLoad || load == bestLoad && traffic < bestTraffic) {
+                best = rows;
+                bestLoad = load;
+                bestTraffic = traffic;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Where part {@code part} of {@code parts} begins along a dimension of {@code size}: whole units
+     * (tiles) shared out as evenly as they go; part {@code parts} gives the end.
+     */
+    static int start(int part, int size, int unit, int parts) {
+        int tiles = (size + unit - 1) / unit;
+        return Math.min(size, (int) ((long) tiles * part / parts) * unit);
+    }
+
+    /** The most rows (or columns) any part gets. */
+    private static int largest(int size, int unit, int parts) {
+        int most = 0;
+        for (int p = 0; p < parts; p++) {
+            most = Math.max(most, start(p + 1, size, unit, parts) - start(p, size, unit, parts));
+        }
+        return most;
+    }
+}
