@@ -1,5 +1,6 @@
 package dev.vectorvit.cli;
 
+import dev.vectorvit.kernels.GemmBlocking;
 import dev.vectorvit.kernels.Simd;
 import dev.vectorvit.model.InferenceSession;
 import dev.vectorvit.model.Op;
@@ -104,7 +105,9 @@ final class BenchCommand implements Callable<Integer> {
             double imagesPerSecond = batch / (median / 1e3);
             double gflops = c.flopsPerImage() * batch / (median / 1e3) / 1e9;
             long peakRss = peakRssBytes();
-            Result res = new Result(what, batch, options.threads(), Simd.describe(), iterations, median, ms[0],
+            GemmBlocking blocking = GemmBlocking.forThisMachine();
+            Result res = new Result(what, batch, options.threads(), Simd.describe(), blocking.describe(),
+                    blocking.json(), iterations, median, ms[0],
                     ms[ms.length - 1], p10, p90, imagesPerSecond, gflops, c.flopsPerImage() / 1e9,
                     mainStart - jvmStart, loadMs, firstMs, firstDone - jvmStart, peakRss);
             cl.getOut().println(json ? res.json() : res.report());
@@ -159,7 +162,8 @@ final class BenchCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.1f", v);
     }
 
-    record Result(String model, int batch, int threads, String kernels, int iterations, double medianMs, double minMs,
+    record Result(String model, int batch, int threads, String kernels, String gemm, String gemmJson, int iterations,
+                  double medianMs, double minMs,
                   double maxMs, double p10Ms, double p90Ms, double imagesPerSecond, double gflops, double gflopPerImage,
                   long jvmStartMs, double loadMs, double firstForwardMs, long firstLogitsSinceJvmStartMs,
                   long peakRssBytes) {
@@ -168,6 +172,7 @@ final class BenchCommand implements Callable<Integer> {
             return String.join("\n",
                     "model            " + model,
                     "batch / threads  " + batch + " / " + threads + "  (" + kernels + ")",
+                    "gemm             " + gemm,
                     "latency          median " + fmt(medianMs) + " ms  (min " + fmt(minMs) + ", p10 " + fmt(p10Ms)
                             + ", p90 " + fmt(p90Ms) + ", max " + fmt(maxMs) + "; " + iterations + " passes)",
                     "throughput       " + fmt(imagesPerSecond) + " images/s, " + fmt(gflops) + " GFLOPS ("
@@ -179,12 +184,12 @@ final class BenchCommand implements Callable<Integer> {
 
         String json() {
             return String.format(Locale.ROOT,
-                    "{\"model\":\"%s\",\"batch\":%d,\"threads\":%d,\"kernels\":\"%s\",\"iterations\":%d,"
+                    "{\"model\":\"%s\",\"batch\":%d,\"threads\":%d,\"kernels\":\"%s\",\"gemm\":%s,\"iterations\":%d,"
                             + "\"median_ms\":%.3f,\"min_ms\":%.3f,\"max_ms\":%.3f,\"p10_ms\":%.3f,\"p90_ms\":%.3f,"
                             + "\"images_per_s\":%.3f,\"gflops\":%.2f,\"gflop_per_image\":%.4f,\"jvm_start_ms\":%d,"
                             + "\"load_ms\":%.1f,\"first_forward_ms\":%.1f,\"first_logits_since_jvm_start_ms\":%d,"
                             + "\"peak_rss_bytes\":%d}",
-                    escape(model), batch, threads, escape(kernels), iterations, medianMs, minMs, maxMs, p10Ms, p90Ms,
+                    escape(model), batch, threads, escape(kernels), gemmJson, iterations, medianMs, minMs, maxMs, p10Ms, p90Ms,
                     imagesPerSecond, gflops, gflopPerImage, jvmStartMs, loadMs, firstForwardMs, firstLogitsSinceJvmStartMs,
                     peakRssBytes);
         }

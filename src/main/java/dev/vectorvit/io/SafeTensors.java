@@ -2,6 +2,7 @@ package dev.vectorvit.io;
 
 import dev.vectorvit.tensor.Memory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -59,6 +60,9 @@ public final class SafeTensors implements AutoCloseable {
     private final Path file;
     private final String source;
     private final Arena arena;
+    private final FileChannel channel;
+    /** Where the data area starts in the file. */
+    private final long dataStart;
     private final MemorySegment data;
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
@@ -66,20 +70,23 @@ public final class SafeTensors implements AutoCloseable {
     private final Map<String, MemorySegment> converted = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private SafeTensors(Path file, Arena arena, MemorySegment data, Map<String, Entry> entries,
-                        Map<String, String> metadata) {
+    private SafeTensors(Path file, Arena arena, FileChannel channel, long dataStart, MemorySegment data,
+                        Map<String, Entry> entries, Map<String, String> metadata) {
         this.file = file;
         this.source = file.toString();
         this.arena = arena;
+        this.channel = channel;
+        this.dataStart = dataStart;
         this.data = data;
         this.entries = entries;
         this.metadata = metadata;
     }
 
-    /** Maps {@code file} and validates its header. */
+    /** Maps {@code file} and validates its header; the file stays open (for {@link #read}) until {@link #close}. */
     public static SafeTensors open(Path file) throws IOException {
         String source = file.toString();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        try {
             long size = channel.size();
             if (size < Long.BYTES) {
                 throw new FormatException(source + ": " + size
@@ -113,11 +120,15 @@ public final class SafeTensors implements AutoCloseable {
                     }
                 }
                 checkOverlaps(entries.values(), source);
-                return new SafeTensors(file, arena, data, Collections.unmodifiableMap(entries), metadata);
+                return new SafeTensors(file, arena, channel, Long.BYTES + n, data, Collections.unmodifiableMap(entries),
+                        metadata);
             } catch (Throwable t) {
                 arena.close();
                 throw t;
             }
+        } catch (Throwable t) {
+            channel.close();
+            throw t;
         }
     }
 
@@ -255,13 +266,39 @@ public final class SafeTensors implements AutoCloseable {
         };
     }
 
-    private MemorySegment converted(Entry e) {
-        return converted.computeIfAbsent(e.name, k -> convert(e));
+    /** Receives a tensor's floats from {@link #read}. */
+    @FunctionalInterface
+    public interface FloatsReader<T> {
+        T read(MemorySegment floats) throws IOException;
     }
 
-    private MemorySegment convert(Entry e) {
-        MemorySegment src = data.asSlice(e.begin, e.end - e.begin);
-        MemorySegment dst = arena.allocate(e.count * Float.BYTES, Memory.ALIGNMENT);
+    /**
+     * Hands the tensor to {@code reader} as float32 in native byte order, from a mapping of its bytes
+     * alone that is unmapped as soon as the reader returns (F16 and BF16, or unaligned F32, converted into
+     * memory freed as soon). A caller that copies or packs every tensor this way keeps one tensor of the
+     * file resident at a time, where {@link #floats} keeps every page read until {@link #close}. The
+     * segment is valid only during the call.
+     */
+    public <T> T read(String name, FloatsReader<T> reader) throws IOException {
+        Entry e = entry(name);
+        if (e.dtype != DType.F32 && e.dtype != DType.F16 && e.dtype != DType.BF16) {
+            throw new FormatException(source + ": tensor '" + name + "' has dtype " + e.dtype + "; read() reads " + READABLE);
+        }
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment bytes = Memory.asPlainNative(
+                    channel.map(MapMode.READ_ONLY, dataStart + e.begin, e.end - e.begin, scratch), scratch);
+            boolean inPlace = e.dtype == DType.F32 && LITTLE_ENDIAN_PLATFORM && bytes.address() % Float.BYTES == 0;
+            return reader.read(inPlace ? bytes.asReadOnly() : convert(e, bytes, scratch));
+        }
+    }
+
+    private MemorySegment converted(Entry e) {
+        return converted.computeIfAbsent(e.name, k -> convert(e, data.asSlice(e.begin, e.end - e.begin), arena));
+    }
+
+    /** The tensor's bytes {@code src} as float32 in native order, in new memory of {@code into}. */
+    private static MemorySegment convert(Entry e, MemorySegment src, Arena into) {
+        MemorySegment dst = into.allocate(e.count * Float.BYTES, Memory.ALIGNMENT);
         switch (e.dtype) {
             case F32 -> MemorySegment.copy(src, LE_FLOAT, 0, dst, ValueLayout.JAVA_FLOAT, 0, e.count);
             case F16 -> {
@@ -297,12 +334,17 @@ public final class SafeTensors implements AutoCloseable {
         }
     }
 
-    /** Unmaps the file; every segment handed out becomes inaccessible. Idempotent. */
+    /** Unmaps and closes the file; every segment handed out becomes inaccessible. Idempotent. */
     @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;
             arena.close();
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(source + ": closing failed", e);
+            }
         }
     }
 }

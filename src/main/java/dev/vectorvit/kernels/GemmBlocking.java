@@ -3,6 +3,7 @@ package dev.vectorvit.kernels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Cache blocking of the GEMM, after BLIS: a KC x NR panel of B is reused by every A panel of the
@@ -38,6 +39,26 @@ public record GemmBlocking(int mc, int kc, int nc) {
         int nc = clamp((int) (l3 / 2 / ((long) kc * Float.BYTES)) / nr * nr, nr, 1 << 14);
         return new GemmBlocking(Integer.getInteger("vectorvit.gemm.mc", mc), kc,
                 Integer.getInteger("vectorvit.gemm.nc", nc));
+    }
+
+    /**
+     * The register tile, A panel layout and blocking, e.g. "register tile 6 x 32 (6 rows x 2 vectors), A
+     * panels row strips, KC 768, MC 168, NC 2728".
+     */
+    public String describe() {
+        if (!Simd.enabled()) {
+            return "scalar reference (no register tile), KC " + kc + ", MC " + mc + ", NC " + nc;
+        }
+        return String.format(Locale.ROOT, "register tile %d x %d (%d rows x 2 vectors), A panels %s, KC %d, MC %d, NC %d",
+                MicroKernel.MR, MicroKernel.NR, MicroKernel.MR, MicroKernel.A_K_MAJOR ? "k-major" : "row strips", kc, mc, nc);
+    }
+
+    /** {@link #describe} as a JSON object (tile_rows and tile_cols 0 for the scalar reference). */
+    public String json() {
+        boolean simd = Simd.enabled();
+        return String.format(Locale.ROOT, "{\"tile_rows\":%d,\"tile_cols\":%d,\"a_panels\":\"%s\",\"kc\":%d,\"mc\":%d,\"nc\":%d}",
+                simd ? MicroKernel.MR : 0, simd ? MicroKernel.NR : 0,
+                !simd ? "none" : MicroKernel.A_K_MAJOR ? "k-major" : "row strips", kc, mc, nc);
     }
 
     private static int clamp(int v, int lo, int hi) {

@@ -4,6 +4,7 @@ import dev.vectorvit.io.FormatException;
 import dev.vectorvit.io.SafeTensors;
 import dev.vectorvit.kernels.PackedMatrix;
 import dev.vectorvit.tensor.Memory;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ final class WeightLoader {
         this.arena = arena;
     }
 
-    static ViTWeights load(SafeTensors st, ModelSource src, Arena arena) throws FormatException {
+    static ViTWeights load(SafeTensors st, ModelSource src, Arena arena) throws IOException {
         if (!st.contains(src.layout().marker())) {
             throw new FormatException(src.weightsFile() + ": no tensor '" + src.layout().marker() + "': the weights are not in the "
                     + src.layout() + " layout that " + src.configFile().getFileName() + " describes");
@@ -45,7 +46,7 @@ final class WeightLoader {
         return w;
     }
 
-    private ViTWeights weights() throws FormatException {
+    private ViTWeights weights() throws IOException {
         int d = c.hidden(), t = c.tokens(), p = c.patchSize();
         boolean hf = src.layout() == Layout.HUGGING_FACE;
         String e = hf ? "vit.embeddings." : "";
@@ -67,7 +68,7 @@ final class WeightLoader {
                 copy(hf ? "classifier.bias" : "head.bias", c.classes()));
     }
 
-    private ViTWeights.Layer hfLayer(int i) throws FormatException {
+    private ViTWeights.Layer hfLayer(int i) throws IOException {
         String l = "vit.encoder.layer." + i + ".";
         String a = l + "attention.attention.";
         int d = c.hidden(), m = c.mlp();
@@ -81,7 +82,7 @@ final class WeightLoader {
                 linear(l + "output.dense.weight", d, m), copy(l + "output.dense.bias", d));
     }
 
-    private ViTWeights.Layer timmLayer(int i) throws FormatException {
+    private ViTWeights.Layer timmLayer(int i) throws IOException {
         String l = "blocks." + i + ".";
         int d = c.hidden(), m = c.mlp();
         return new ViTWeights.Layer(
@@ -94,22 +95,27 @@ final class WeightLoader {
     }
 
     /** A tensor of shape {@code expected} copied into the model's memory. */
-    private MemorySegment copy(String name, long... expected) throws FormatException {
-        MemorySegment data = get(name, expected);
-        MemorySegment out = Memory.floats(arena, data.byteSize() / Float.BYTES);
-        out.copyFrom(data);
-        return out;
+    private MemorySegment copy(String name, long... expected) throws IOException {
+        check(name, expected);
+        return st.read(name, data -> {
+            MemorySegment out = Memory.floats(arena, data.byteSize() / Float.BYTES);
+            out.copyFrom(data);
+            return out;
+        });
     }
 
     /** A weight [out, in...] (trailing dimensions flattened into in), packed for the GEMM. */
-    private PackedMatrix linear(String name, long... expected) throws FormatException {
-        MemorySegment data = get(name, expected);
-        int out = (int) expected[0], in = (int) (data.byteSize() / Float.BYTES / out);
-        return PackedMatrix.pack(data, 0, in, out, in, arena);
+    private PackedMatrix linear(String name, long... expected) throws IOException {
+        check(name, expected);
+        int out = (int) expected[0];
+        return st.read(name, data -> {
+            int in = (int) (data.byteSize() / Float.BYTES / out);
+            return PackedMatrix.pack(data, 0, in, out, in, arena);
+        });
     }
 
     /** Weights [rows, cols] stacked into one [names x rows, cols] (Hugging Face's separate q, k and v), packed. */
-    private PackedMatrix stackedLinear(int rows, int cols, String... names) throws FormatException {
+    private PackedMatrix stackedLinear(int rows, int cols, String... names) throws IOException {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment all = stack(scratch, new long[] {rows, cols}, names);
             return PackedMatrix.pack(all, 0, cols, names.length * rows, cols, arena);
@@ -117,21 +123,23 @@ final class WeightLoader {
     }
 
     /** Vectors [rows] stacked into one [names x rows] in the model's memory. */
-    private MemorySegment stackedVector(int rows, String... names) throws FormatException {
+    private MemorySegment stackedVector(int rows, String... names) throws IOException {
         return stack(arena, new long[] {rows}, names);
     }
 
-    private MemorySegment stack(Arena into, long[] shape, String... names) throws FormatException {
+    private MemorySegment stack(Arena into, long[] shape, String... names) throws IOException {
         long floats = Arrays.stream(shape).reduce(1, Math::multiplyExact);
         MemorySegment all = Memory.floats(into, floats * names.length);
         for (int i = 0; i < names.length; i++) {
-            MemorySegment.copy(get(names[i], shape), 0, all, i * floats * Float.BYTES, floats * Float.BYTES);
+            check(names[i], shape);
+            long at = i * floats * Float.BYTES;
+            st.read(names[i], data -> all.asSlice(at, floats * Float.BYTES).copyFrom(data));
         }
         return all;
     }
 
-    /** The tensor's float32 data, after checking that its shape is {@code expected}. */
-    private MemorySegment get(String name, long... expected) throws FormatException {
+    /** Checks that the tensor exists with shape {@code expected}. */
+    private void check(String name, long... expected) throws FormatException {
         if (!st.contains(name)) {
             throw new FormatException(src.weightsFile() + ": missing tensor '" + name + "' (" + src.layout() + " layout)");
         }
@@ -140,6 +148,5 @@ final class WeightLoader {
             throw new FormatException(src.weightsFile() + ": tensor '" + name + "' has shape " + Arrays.toString(shape)
                     + " but " + src.configFile().getFileName() + " implies " + Arrays.toString(expected));
         }
-        return st.floats(name);
     }
 }

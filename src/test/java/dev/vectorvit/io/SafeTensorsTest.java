@@ -169,6 +169,31 @@ class SafeTensorsTest {
         }
     }
 
+    /** read() gives the same floats as floats(), F32 in place or converted, and the segment only for the call. */
+    @Test
+    void readHandsEachTensorOverForTheCallOnly() throws IOException {
+        float[] values = {0f, -0f, 1f, -2.5f, 0.375f, 96f, Float.NEGATIVE_INFINITY, -0.0078125f};
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("w32", new Tensor("F32", new long[] {2, 4}, values));
+        tensors.put("w16", new Tensor("F16", new long[] {8}, values));
+        tensors.put("wbf", new Tensor("BF16", new long[] {4, 2}, values));
+        Path file = dir.resolve("read.safetensors");
+        SafeTensorsWriter.write(file, tensors);
+        try (SafeTensors st = SafeTensors.open(file)) {
+            for (String name : tensors.keySet()) {
+                MemorySegment[] seen = new MemorySegment[1];
+                float[] got = st.read(name, data -> {
+                    seen[0] = data;
+                    assertTrue(data.isReadOnly(), name);
+                    return Memory.toArray(data, 0, (int) (data.byteSize() / Float.BYTES));
+                });
+                assertArrayEquals(values, got, name);
+                assertArrayEquals(Memory.toArray(st.floats(name), 0, values.length), got, name);
+                assertFalse(seen[0].scope().isAlive(), name + ": unmapped (or freed) once the reader returns");
+            }
+        }
+    }
+
     @Test
     void misalignedF32IsCopiedIntoAnAlignedSegment() throws IOException {
         // Padding puts the data area 2 bytes past a 4-byte boundary.

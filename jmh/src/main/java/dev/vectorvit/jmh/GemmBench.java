@@ -2,6 +2,7 @@ package dev.vectorvit.jmh;
 
 import dev.vectorvit.kernels.Activation;
 import dev.vectorvit.kernels.Gemm;
+import dev.vectorvit.kernels.PackedMatrix;
 import dev.vectorvit.kernels.ThreadTeam;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -58,12 +59,22 @@ public class GemmBench {
     @Param({"auto"})
     public String transB;
 
+    /**
+     * {@code true}: B ([N x K], a weight) is packed once in setup and the measured call is the model's
+     * {@link Gemm#multiply(int, MemorySegment, long, int, PackedMatrix, float, MemorySegment, long, int,
+     * MemorySegment, long, Activation) packed product}; {@code false}: B is read as it is stored on every call.
+     * Shapes whose B is [K x N] (scores x V) always run unpacked.
+     */
+    @Param({"true"})
+    public boolean packed;
+
     private int m, n, k, ldb;
     private boolean tb;
     private Arena arena;
     private ThreadTeam team;
     private Gemm gemm;
     private MemorySegment a, b, c;
+    private PackedMatrix w;
 
     /** M, K and N of a shape name "MxKxN". */
     public static int[] parseShape(String shape) {
@@ -99,6 +110,7 @@ public class GemmBench {
         c = Data.random(arena, (long) m * n, 3);
         team = ThreadTeam.of(threads);
         gemm = new Gemm(team);
+        w = packed && tb ? PackedMatrix.pack(b, 0, ldb, n, k, arena) : null;
         gemm(); // grows the packing buffers outside the measurement
     }
 
@@ -111,6 +123,10 @@ public class GemmBench {
     /** Writes C; JMH needs no Blackhole since the result lives in off-heap memory the JIT cannot drop. */
     @Benchmark
     public void gemm() {
-        gemm.multiply(false, tb, m, n, k, 1f, a, 0, k, b, 0, ldb, 0f, c, 0, n, null, 0, Activation.NONE);
+        if (w != null) {
+            gemm.multiply(m, a, 0, k, w, 0f, c, 0, n, null, 0, Activation.NONE);
+        } else {
+            gemm.multiply(false, tb, m, n, k, 1f, a, 0, k, b, 0, ldb, 0f, c, 0, n, null, 0, Activation.NONE);
+        }
     }
 }
