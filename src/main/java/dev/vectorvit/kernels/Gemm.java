@@ -147,7 +147,7 @@ public final class Gemm implements ThreadTeam.Job {
             int block = blockRows(m, w.k());
             for (blockRow0 = 0; blockRow0 < m; blockRow0 += block) {
                 blockRows = Math.min(block, m - blockRow0);
-                rowParts = GemmSplit.rowParts(blockRows, w.n(), team.size(), MicroKernel.MR, MicroKernel.NR);
+                rowParts = GemmSplit.rowParts(blockRows, w.n(), team.size(), MicroKernel.MR, panelWidth());
                 if (simd && w.panels()) {
                     aBlock = Scratch.atLeast(aBlock, (long) roundUp(blockRows, MicroKernel.MR) * w.k());
                     team.run(packBlockJob);
@@ -192,6 +192,11 @@ public final class Gemm implements ThreadTeam.Job {
         this.bias = bias;
         this.biasOff = biasOff;
         this.act = act;
+    }
+
+    /** Columns of W's packed panels; 1 for the scalar reference (which must not load the vector classes). */
+    private int panelWidth() {
+        return simd ? MicroKernel.NR : 1;
     }
 
     /**
@@ -240,8 +245,8 @@ public final class Gemm implements ThreadTeam.Job {
         int row = member / colParts, col = member % colParts;
         int r0 = GemmSplit.start(row, blockRows, MicroKernel.MR, rowParts);
         int r1 = GemmSplit.start(row + 1, blockRows, MicroKernel.MR, rowParts);
-        int c0 = GemmSplit.start(col, w.n(), MicroKernel.NR, colParts);
-        int c1 = GemmSplit.start(col + 1, w.n(), MicroKernel.NR, colParts);
+        int c0 = GemmSplit.start(col, w.n(), panelWidth(), colParts);
+        int c1 = GemmSplit.start(col + 1, w.n(), panelWidth(), colParts);
         if (r0 >= r1 || c0 >= c1) {
             return;
         }
