@@ -2,6 +2,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/tools/jdk.sh"
+. "$root/tools/maven.sh"
 vectorvit_find_jdk || exit 1
 cd "$root"
 
@@ -12,11 +13,10 @@ jvm=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java --add-modules jdk.incubat
 
 build() {
   [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$jar" ] && return 0
-  command -v mvn >/dev/null 2>&1 || { echo "error: Maven (mvn) is not on PATH" >&2; exit 1; }
   echo "building: library (mvn install) and jmh/target/benchmarks.jar" >&2
   # The jmh project takes the library from the local repository: install this checkout's first.
-  mvn -B -q -ntp install -DskipTests
-  mvn -B -q -ntp -f jmh/pom.xml package
+  vectorvit_mvn -B -q -ntp install -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
+  vectorvit_mvn -B -q -ntp -f jmh/pom.xml package
 }
 
 # run_report CLASS JSON: a report class of jmh/report on a JMH result file, writing into $results.

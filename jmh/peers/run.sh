@@ -44,6 +44,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 . "$here/../../tools/jdk.sh"
+. "$here/../../tools/maven.sh"
 vectorvit_find_jdk || exit 1
 cd "$root"
 
@@ -88,10 +89,9 @@ install_python_deps() {
 
 build() {
   [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$jar" ] && return 0
-  command -v mvn >/dev/null 2>&1 || { echo "error: Maven (mvn) is not on PATH" >&2; exit 1; }
   say "building the library (mvn install) and jmh/target/benchmarks.jar"
-  mvn -B -q -ntp install -DskipTests
-  mvn -B -q -ntp -f jmh/pom.xml package
+  vectorvit_mvn -B -q -ntp install -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
+  vectorvit_mvn -B -q -ntp -f jmh/pom.xml package
 }
 
 report() {
