@@ -48,7 +48,7 @@ import java.util.Map;
  *       Each engine times its own call (System.nanoTime around {@code forward} / {@code run}; Python's
  *       perf_counter around {@code model(x)}), so the pipe is not in PyTorch's numbers.</li>
  * </ol>
- * Writes everything to one JSON file (default results/peers.json) for {@code PeersReport}.
+ * Writes everything to one JSON file (default results/peers.json) for the peers report ({@code ReportCommand peers}).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp jmh/target/benchmarks.jar \
