@@ -1,10 +1,6 @@
 package dev.vectorvit.jmh.report;
 
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /**
  * jmh/ladder.sh's report (package {@code dev.vectorvit.jmh.ladder}): each rung's speed and what it adds,
@@ -12,18 +8,16 @@ import picocli.CommandLine.Parameters;
  * row-ladders.png, experiments.png.
  */
 @Command(name = "ladder", mixinStandardHelpOptions = true, description = "ladder.md and the ladder and experiment charts")
-final class LadderReport implements Callable<Integer> {
-    @Parameters(paramLabel = "JSON", defaultValue = "results/ladder.json", description = "JMH's result file")
-    Path json;
-
-    @Mixin
-    ReportOptions options;
+final class LadderReport extends JmhFileReport {
 
     @Override
-    public Integer call() throws Exception {
-        Run run = options.run(JmhResult.read(json), json);
-        Section[] sections = {new GemmLadderSection(run), new RowLaddersSection(run), new ExperimentsSection(run)};
-        StringBuilder md = new StringBuilder("# vectorvit optimization ladders\n\n");
+    String fileName() {
+        return "ladder.md";
+    }
+
+    @Override
+    void introduction(StringBuilder md, Run run) {
+        md.append("# vectorvit optimization ladders\n\n");
         run.machineLine(md);
         md.append("\n\nEach rung adds one technique to the rung before it; the code is in "
                 + "`jmh/src/main/java/dev/vectorvit/jmh/ladder/`, one small class per rung with a comment saying why "
@@ -33,10 +27,10 @@ final class LadderReport implements Callable<Integer> {
                 + "per-iteration bookkeeping shared by few calls; vectors boxed on the heap show as kilobytes to "
                 + "megabytes). One run on a shared machine: compare numbers within it, not across runs.\n\n");
         run.settings(md, false);
-        for (Section s : sections) {
-            s.markdown(md);
-        }
-        options.write(json, "ladder.md", md.toString(), sections);
-        return 0;
+    }
+
+    @Override
+    Section[] sections(Run run) {
+        return new Section[] {new GemmLadderSection(run), new RowLaddersSection(run), new ExperimentsSection(run)};
     }
 }
