@@ -1,7 +1,8 @@
-# Sourced by jmh/run.sh and jmh/ladder.sh: finds the JDK, sets the paths, builds the benchmarks jar.
+# Sourced by jmh/run.sh, jmh/ladder.sh and jmh/peers/run.sh: finds the JDK, sets the paths, builds the benchmarks jar.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/tools/jdk.sh"
+. "$root/tools/maven.sh"
 vectorvit_find_jdk || exit 1
 cd "$root"
 
@@ -12,17 +13,20 @@ jvm=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java --add-modules jdk.incubat
 
 build() {
   [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$jar" ] && return 0
-  command -v mvn >/dev/null 2>&1 || { echo "error: Maven (mvn) is not on PATH" >&2; exit 1; }
   echo "building: library (mvn install) and jmh/target/benchmarks.jar" >&2
   # The jmh project takes the library from the local repository: install this checkout's first.
-  mvn -B -q -ntp install -DskipTests
-  mvn -B -q -ntp -f jmh/pom.xml package
+  vectorvit_mvn -B -q -ntp install -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
+  vectorvit_mvn -B -q -ntp -f jmh/pom.xml package
 }
 
-# run_report CLASS JSON: a report class of jmh/report on a JMH result file, writing into $results.
+# run_report REPORT ARGS...: `ReportCommand REPORT ARGS` (jmh, ladder or peers), writing into $results; MACHINE,
+# DATE, PEAK and PEAK_SOURCE, where set, give the report's --machine, --date, --peak and --peak-source (without
+# PEAK the report measures the FMA peak itself, which the Vector API module of $jvm allows).
 run_report() {
-  local args=("$2" --out "$results")
+  local args=("$@" --out "$results")
   [ -n "${MACHINE:-}" ] && args+=(--machine "$MACHINE")
   [ -n "${DATE:-}" ] && args+=(--date "$DATE")
-  java -Djava.awt.headless=true -cp "$jar" "dev.vectorvit.jmh.report.$1" "${args[@]}"
+  [ -n "${PEAK:-}" ] && args+=(--peak "$PEAK")
+  [ -n "${PEAK_SOURCE:-}" ] && args+=(--peak-source "$PEAK_SOURCE")
+  "${jvm[@]}" -Djava.awt.headless=true -cp "$jar" dev.vectorvit.jmh.report.ReportCommand "${args[@]}"
 }

@@ -22,12 +22,13 @@
 #                the experiments that lost with their numbers and why
 #   gemm-ladder.png, row-ladders.png, experiments.png
 # Environment: SKIP_BUILD=1 reuses jmh/target/benchmarks.jar; RESULTS=DIR writes elsewhere; MACHINE="text"
-# and DATE="text" override what the report says (default: /proc/cpuinfo, the date of ladder.json).
+# and DATE="text" override what the report says (default: /proc/cpuinfo, the date of ladder.json); PEAK and
+# PEAK_SOURCE as in jmh/run.sh.
 # Needs a JDK 25+ (found like ./build does) and Maven.
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 report() {
-  run_report LadderReport "$results/ladder.json"
+  run_report ladder "$results/ladder.json"
 }
 
 mode=full

@@ -28,12 +28,13 @@
 #
 # Environment: SKIP_BUILD=1 reuses jmh/target/benchmarks.jar as it is; RESULTS=DIR writes elsewhere;
 # MACHINE="text" and DATE="text" override what tables and charts say (default: /proc/cpuinfo, the
-# date of results/jmh.json).
+# date of results/jmh.json); PEAK=GFLOPS (and PEAK_SOURCE="text") gives the FP32 FMA peak of one core that
+# percentages are taken against (default: the report measures it, which a busy machine gets low).
 # Needs a JDK 25+ (found like ./build does) and Maven.
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 report() {
-  run_report Report "$results/jmh.json"
+  run_report jmh "$results/jmh.json"
 }
 
 mode=full

@@ -29,7 +29,7 @@
 #      2 threads and batch 8 on 2 threads, the three engines taking turns pass by pass.
 #      Warm-up until each engine's times settle (vectorvit's kernels need the JIT): full >= 5 rounds and
 #      >= 20 s (at most 120 s), then 20 timed rounds; quick >= 2 rounds and >= 10 s (at most 60 s), 5 rounds.
-#   7. PeersReport: results/peers.md, results/vit-peers.png, results/gemm-peers.png.
+#   7. The report (ReportCommand peers): results/peers.md, results/vit-peers.png, results/gemm-peers.png.
 #
 # Every process that runs OpenBLAS or PyTorch gets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed (this
 # machine's environment sets OPENBLAS_CORETYPE=Haswell: AVX2 kernels at half speed on AVX-512) and
@@ -38,22 +38,15 @@
 # Output in results/ (git-ignored): peers.md, vit-peers.png, gemm-peers.png, peers.json (VitPeers),
 # peers-jmh.json + peers-jmh.log (JMH), peers-gemm-info.json, peers-cold/*.json, peers-vit.log.
 # Environment: VITPEERS_ARGS="..." adds arguments to VitPeers (e.g. --ort-spinning, --configs 1x2,8x2,
-# --max-warmup-seconds 60; see its class comment); RESULTS=DIR writes elsewhere; MACHINE="text" and DATE="text" override what the report
-# says (default: /proc/cpuinfo and today); PYTHON=/usr/bin/python3.
-set -euo pipefail
+# --max-warmup-seconds 60; see its class comment); RESULTS=DIR writes elsewhere; MACHINE, DATE, PEAK and PEAK_SOURCE
+# as in jmh/run.sh; PYTHON=/usr/bin/python3.
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
-. "$here/../../tools/jdk.sh"
-vectorvit_find_jdk || exit 1
-cd "$root"
+# The JDK, $root, $results, $jar, $jvm (OpenBLAS choosing its own kernels: see the header), build, run_report.
+. "$here/../common.sh"
 
-results=${RESULTS:-$root/results}
 model=$results/peers-model
-jar=$root/jmh/target/benchmarks.jar
 python=${PYTHON:-/usr/bin/python3}
-# OpenBLAS (in JMH's forks) must choose its own kernels: see the header.
 clean_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
-jvm=("${clean_env[@]}" java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 
 mode=full fresh=0 gemm=1 vit=1 coldruns=1 report_only=0
 jmh_args=()
@@ -65,7 +58,7 @@ for a in "$@"; do
     --skip-gemm) gemm=0 ;;
     --skip-vit) vit=0 ;;
     --skip-cold) coldruns=0 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^here=/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) jmh_args+=("$a") ;;
   esac
 done
@@ -86,23 +79,13 @@ install_python_deps() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-build() {
-  [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$jar" ] && return 0
-  command -v mvn >/dev/null 2>&1 || { echo "error: Maven (mvn) is not on PATH" >&2; exit 1; }
-  say "building the library (mvn install) and jmh/target/benchmarks.jar"
-  mvn -B -q -ntp install -DskipTests
-  mvn -B -q -ntp -f jmh/pom.xml package
-}
-
 report() {
-  local args=(--out "$results" --cold "$results/peers-cold")
+  local args=(--cold "$results/peers-cold")
   [ -f "$results/peers.json" ] && args+=(--vit "$results/peers.json")
   [ -f "$results/peers-jmh.json" ] && args+=(--gemm "$results/peers-jmh.json")
   [ -f "$results/peers-gemm-info.json" ] && args+=(--gemm-info "$results/peers-gemm-info.json")
   [ -f "$results/peers-torch.json" ] && args+=(--torch-bench "$results/peers-torch.json")
-  [ -n "${MACHINE:-}" ] && args+=(--machine "$MACHINE")
-  [ -n "${DATE:-}" ] && args+=(--date "$DATE")
-  java -Djava.awt.headless=true -cp "$jar" dev.vectorvit.jmh.report.PeersReport "${args[@]}"
+  run_report peers "${args[@]}"
 }
 
 if [ "$report_only" = 1 ]; then

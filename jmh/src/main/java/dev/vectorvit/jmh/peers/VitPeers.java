@@ -32,6 +32,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * ViT-B/16 in vectorvit, ONNX Runtime (Java) and, optionally, PyTorch (a Python process driven over a
@@ -48,7 +52,7 @@ import java.util.Map;
  *       Each engine times its own call (System.nanoTime around {@code forward} / {@code run}; Python's
  *       perf_counter around {@code model(x)}), so the pipe is not in PyTorch's numbers.</li>
  * </ol>
- * Writes everything to one JSON file (default results/peers.json) for {@code PeersReport}.
+ * Writes everything to one JSON file (default results/peers.json) for the peers report ({@code ReportCommand peers}).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp jmh/target/benchmarks.jar \
@@ -382,37 +386,54 @@ public final class VitPeers {
 
     // ------------------------------------------------------------------------------------ driver
 
+    /** The command line; see the class comment. */
+    @Command(name = "VitPeers", mixinStandardHelpOptions = true,
+            description = "ViT-B/16 in vectorvit, ONNX Runtime and PyTorch: agreement of the logits, then latency.")
+    static final class Options {
+        @Option(names = "--model", required = true, paramLabel = "DIR", description = "export.py's folder")
+        Path dir;
+        @Option(names = "--out", paramLabel = "FILE", defaultValue = "results/peers.json", description = "the result")
+        Path out;
+        @Option(names = "--configs", paramLabel = "BxT,...", defaultValue = "1x1,1x2,8x2", description = "batch x threads")
+        String configs;
+        @Option(names = "--warmup", paramLabel = "N", defaultValue = "5", description = "untimed rounds at least")
+        int warmup;
+        @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "5", description = "warm-up seconds at least")
+        double warmupSeconds;
+        @Option(names = "--max-warmup-seconds", paramLabel = "S", defaultValue = "120", description = "warm-up seconds at most")
+        double maxWarmupSeconds;
+        @Option(names = "--iterations", paramLabel = "K", defaultValue = "20", description = "timed rounds")
+        int iterations;
+        @Option(names = "--torch", paramLabel = "export.py", description = "PyTorch's driver (none: no PyTorch)")
+        Path torchScript;
+        @Option(names = "--python", paramLabel = "PYTHON", defaultValue = "/usr/bin/python3", description = "runs export.py")
+        String python;
+        @Option(names = "--ort-spinning", description = "let ONNX Runtime's workers spin between runs")
+        boolean spinning;
+        @Option(names = "--engines", paramLabel = "NAME,...", defaultValue = "vectorvit,onnxruntime,pytorch",
+                description = "a subset of the engines")
+        String engineNames;
+        @Option(names = "--profile", description = "vectorvit's time per operation over the timed passes")
+        boolean profile;
+    }
+
     public static void main(String[] args) throws Exception {
-        Path dir = null, out = Path.of("results/peers.json"), torchScript = null;
-        String python = "/usr/bin/python3", configs = "1x1,1x2,8x2", engineNames = "vectorvit,onnxruntime,pytorch";
-        int warmup = 5, iterations = 20;
-        double warmupSeconds = 5, maxWarmupSeconds = 120;
-        boolean spinning = false, profile = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--model" -> dir = Path.of(value(args, ++i));
-                case "--out" -> out = Path.of(value(args, ++i));
-                case "--configs" -> configs = value(args, ++i);
-                case "--warmup" -> warmup = Integer.parseInt(value(args, ++i));
-                case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(value(args, ++i));
-                case "--max-warmup-seconds" -> maxWarmupSeconds = Double.parseDouble(value(args, ++i));
-                case "--iterations" -> iterations = Integer.parseInt(value(args, ++i));
-                case "--torch" -> torchScript = Path.of(value(args, ++i));
-                case "--python" -> python = value(args, ++i);
-                case "--ort-spinning" -> spinning = true;
-                case "--engines" -> engineNames = value(args, ++i);
-                case "--profile" -> profile = true;
-                case "-h", "--help" -> {
-                    System.out.println("usage: VitPeers --model DIR [--out FILE] [--configs 1x1,1x2,8x2] [--warmup N] "
-                            + "[--warmup-seconds S] [--max-warmup-seconds S] [--iterations K] [--torch export.py] [--python PYTHON] [--ort-spinning] [--engines vectorvit,onnxruntime,pytorch] [--profile]");
-                    return;
-                }
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+        Options o = new Options();
+        CommandLine cl = new CommandLine(o);
+        try {
+            if (CommandLine.printHelpIfRequested(cl.parseArgs(args))) {
+                return;
             }
+        } catch (ParameterException e) {
+            System.err.println("error: " + e.getMessage());
+            cl.usage(System.err);
+            System.exit(2);
         }
-        if (dir == null) {
-            throw new IllegalArgumentException("--model DIR is required (export.py's folder)");
-        }
+        Path dir = o.dir, out = o.out, torchScript = o.torchScript;
+        String python = o.python, configs = o.configs, engineNames = o.engineNames;
+        int warmup = o.warmup, iterations = o.iterations;
+        double warmupSeconds = o.warmupSeconds, maxWarmupSeconds = o.maxWarmupSeconds;
+        boolean spinning = o.spinning, profile = o.profile;
         if (!Simd.enabled()) {
             throw new IllegalStateException("run with --add-modules jdk.incubator.vector: vectorvit would run its scalar kernels");
         }
@@ -664,12 +685,5 @@ public final class VitPeers {
 
     static void log(String s) {
         System.err.println("VitPeers: " + s);
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        return args[i];
     }
 }
