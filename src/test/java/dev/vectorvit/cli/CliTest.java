@@ -141,22 +141,23 @@ final class CliTest {
     @ParameterizedTest
     @ValueSource(strings = {"2,3072", "2,3,16,16", "2,1,32,32", "0,3,32,32"})
     void predictRefusesAnInputOfTheWrongShape(String dims) throws IOException {
-        long[] shape = Arrays.stream(dims.split(",")).mapToLong(Long::parseLong).toArray();
-        Path input = tmp.resolve("bad.npy");
-        long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-        try (Arena a = Arena.ofConfined()) {
-            Npy.write(input, Memory.floats(a, Math.max(1, count)), 0, shape);
-        }
+        Path input = zeros("bad.npy", Arrays.stream(dims.split(",")).mapToLong(Long::parseLong).toArray());
         vit("predict", "--model", MODEL, "--input", input.toString(), "--output", tmp.resolve("OUT.npy").toString())
                 .failedWith(input.toString(), "is not [N, 3, 32, 32]");
     }
 
+    /** A float32 .npy file of zeros of {@code shape} in the temporary folder. */
+    private Path zeros(String name, long... shape) throws IOException {
+        Path file = tmp.resolve(name);
+        try (Arena a = Arena.ofConfined()) {
+            Npy.write(file, Memory.floats(a, Math.max(1, Arrays.stream(shape).reduce(1, Math::multiplyExact))), 0, shape);
+        }
+        return file;
+    }
+
     @Test
     void verboseAddsTheStackTrace() throws IOException {
-        Path input = tmp.resolve("bad.npy");
-        try (Arena a = Arena.ofConfined()) {
-            Npy.write(input, Memory.floats(a, 6144), 0, new long[] {2, 3072});
-        }
+        Path input = zeros("bad.npy", 2, 3072);
         Run r = vit("--verbose", "predict", "--model", MODEL, "--input", input.toString(), "--output",
                 tmp.resolve("OUT.npy").toString());
         assertEquals(1, r.code(), r::toString);
@@ -250,10 +251,7 @@ final class CliTest {
      */
     @Test
     void explainPictureShowsTheRolloutsMaximumWhereItIs() throws IOException {
-        Path input = tmp.resolve("gray.npy"), rollout = tmp.resolve("rollout.npy"), pictures = tmp.resolve("pictures");
-        try (Arena a = Arena.ofConfined()) {
-            Npy.write(input, Memory.floats(a, 3 * 32 * 32), 0, new long[] {1, 3, 32, 32});
-        }
+        Path input = zeros("gray.npy", 1, 3, 32, 32), rollout = tmp.resolve("rollout.npy"), pictures = tmp.resolve("pictures");
         Run r = vit("explain", "--model", MODEL, "--input", input.toString(), "--rollout", rollout.toString(),
                 "--output", pictures.toString());
         assertEquals(0, r.code(), r::toString);
@@ -315,10 +313,7 @@ final class CliTest {
 
     @Test
     void explainRuntimeErrors() throws IOException {
-        Path bad = tmp.resolve("bad.npy");
-        try (Arena a = Arena.ofConfined()) {
-            Npy.write(bad, Memory.floats(a, 6144), 0, new long[] {2, 3072});
-        }
+        Path bad = zeros("bad.npy", 2, 3072);
         Path out = tmp.resolve("r.npy");
         vit("explain", "--model", MODEL, "--input", bad.toString(), "--rollout", out.toString())
                 .failedWith(bad.toString(), "is not [N, 3, 32, 32]");
