@@ -60,7 +60,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--rollout", paramLabel = "OUT.npy", description = "Where to write float32 [N, grid, grid].")
     Path rollout;
 
-    @Option(names = "--output", paramLabel = "DIR", description = "Folder for one PNG per image (made if missing).")
+    @Option(names = "--output", paramLabel = "DIR", description = "Folder for one PNG per image, IMAGE's name or IN-0, IN-1, ... with .png (made if missing).")
     Path output;
 
     @CommandLine.Spec
@@ -70,7 +70,7 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
         if ((input == null) == images.isEmpty()) {
-            throw new CommandLine.ParameterException(cl, "give either --input IN.npy or image files, not both");
+            throw new CommandLine.ParameterException(cl, "give --input IN.npy or image files, one of the two");
         }
         if (attention == null && rollout == null && output == null) {
             throw new CommandLine.ParameterException(cl, "nothing to write: give --attention, --rollout or --output");

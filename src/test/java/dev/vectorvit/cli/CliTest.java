@@ -296,18 +296,18 @@ final class CliTest {
     }
 
     @Test
-    void explainUsageErrors() throws IOException {
+    void explainUsageErrors() {
         String out = tmp.resolve("r.npy").toString();
-        List<List<String>> cases = List.of(
-                List.of("--input", INPUT, image(), "--rollout", out),
-                List.of("--rollout", out),
-                List.of("--input", INPUT),
-                List.of("--output", tmp.toString(), image(), image()));
-        for (List<String> args : cases) {
+        Map<List<String>, String> cases = Map.of(
+                List.of("--input", INPUT, image(), "--rollout", out), "error: give --input IN.npy or image files, one of the two",
+                List.of("--rollout", out), "error: give --input IN.npy or image files, one of the two",
+                List.of("--input", INPUT), "error: nothing to write: give --attention, --rollout or --output",
+                List.of("--output", tmp.toString(), image(), image()), "would both write " + tmp.resolve("rgb_37x23.png"));
+        cases.forEach((args, message) -> {
             Run r = vit(Stream.concat(Stream.of("explain", "--model", MODEL), args.stream()).toArray(String[]::new));
             assertEquals(2, r.code(), r::toString);
-            assertTrue(r.errLines().getFirst().startsWith("error: "), r.err());
-        }
+            assertTrue(r.errLines().getFirst().startsWith("error: ") && r.errLines().getFirst().contains(message), r.err());
+        });
         assertFalse(Files.exists(tmp.resolve("r.npy")));
     }
 
