@@ -88,6 +88,7 @@ final class ExplainCommand implements Callable<Integer> {
                 n = Common.images(array, c);
                 tensors = array.float32(arena);
             }
+            // The picture undoes the normalization the model folder asks for, whatever made the tensors.
             ImagePreprocessing pre = m.preprocessing();
             int grid = c.imageSize() / c.patchSize(), cells = grid * grid;
             long perImage = (long) c.heads() * c.tokens() * c.tokens();
@@ -96,7 +97,6 @@ final class ExplainCommand implements Callable<Integer> {
             if (output != null) {
                 Files.createDirectories(output);
             }
-            PrintWriter out = cl.getOut();
             for (int start = 0; start < n; start += CHUNK) {
                 int count = Math.min(CHUNK, n - start);
                 float[] chunk = tensors != null
@@ -113,16 +113,7 @@ final class ExplainCommand implements Callable<Integer> {
                     }
                 }
                 if (output != null) {
-                    float[][] layers = new float[c.layers()][];
-                    for (int l = 0; l < layers.length; l++) {
-                        layers[l] = maps.layerMap(l);
-                    }
-                    for (int i = 0; i < count; i++) {
-                        Path file = picture(start + i);
-                        ExplainPicture.write(ExplainPicture.render(Images.fromTensor(chunk, i * c.imageFloats(), pre),
-                                chunkRollout, layers, i * cells, grid, grid), file);
-                        out.println(file);
-                    }
+                    writePictures(maps, chunkRollout, chunk, start, pre, cl.getOut());
                 }
             }
             if (all != null) {
@@ -133,6 +124,22 @@ final class ExplainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The PNG of each image of a chunk (from index {@code start}), its name printed when written. */
+    private void writePictures(AttentionMaps maps, float[] rollout, float[] tensors, int start, ImagePreprocessing pre,
+                               PrintWriter out) throws IOException {
+        float[][] layers = new float[maps.layers()][];
+        for (int l = 0; l < layers.length; l++) {
+            layers[l] = maps.layerMap(l);
+        }
+        int cells = maps.gridHeight() * maps.gridWidth(), imageFloats = tensors.length / maps.images();
+        for (int i = 0; i < maps.images(); i++) {
+            Path file = picture(start + i);
+            ExplainPicture.write(ExplainPicture.render(Images.fromTensor(tensors, i * imageFloats, pre), rollout, layers,
+                    i * cells, maps.gridHeight(), maps.gridWidth()), file);
+            out.println(file);
+        }
     }
 
     /** Image {@code i}'s PNG under {@code --output}. */

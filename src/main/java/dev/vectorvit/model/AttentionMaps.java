@@ -11,8 +11,9 @@ import java.util.Objects;
  * <p>Tokens are {@code prefixTokens} leading tokens (the class token, then any distillation or register
  * tokens) followed by the patches, row-major on a {@code gridHeight x gridWidth} grid. A map is one query
  * row laid out on that grid, the prefix tokens' columns dropped. The query is the class token (token 0)
- * when there is one; a model without one ({@code prefixTokens == 0}, SigLIP's pooled head) has no token
- * that speaks for the image, so its maps show the mean of all query rows: where attention goes on average.
+ * when there is one. A model without one ({@code prefixTokens == 0}, such as SigLIP, which pools with an
+ * attention head of its own) has no token that speaks for the image: its maps show the mean of all query
+ * rows, where attention goes on average (not the pooling head's attention, which is no encoder layer's).
  *
  * <p>Maps are computed in double on the calling thread in a fixed order, so they are bitwise the same
  * whatever produced the (themselves thread-count independent) probabilities.
