@@ -75,9 +75,19 @@ final class AttentionTest {
     }
 
     @Test
-    void refusesMismatchedSizes() {
+    void refusesMismatchedSizes() throws IOException {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new AttentionMaps(new float[10], 1, 1, 1, 1, 2, 2));
         Fixtures.assertMessage(e.getMessage(), "10 probabilities", "5 x 5 tokens");
+        // vit-tiny: 2 layers x 1 image x 4 heads x 17 x 17 = 2312 floats; one fewer is refused before the pass.
+        try (ViTModel model = ViTModel.load(Fixtures.fixture(Fixtures.TINY_HF));
+             InferenceSession s = model.newSession(1); Arena a = Arena.ofShared()) {
+            MemorySegment logits = Memory.floats(a, 10);
+            MemorySegment in = Memory.copyOf(a, Fixtures.input("vit-tiny"));
+            MemorySegment small = Memory.floats(a, 2311);
+            e = assertThrows(IllegalArgumentException.class, () -> s.forward(in, 0, 1, logits, 0, small, 0));
+            Fixtures.assertMessage(e.getMessage(), "attention", "needs 2312 floats, segment holds 2311");
+            Fixtures.assertBitwiseEquals(new float[10], Memory.toArray(logits, 0, 10), "logits untouched");
+        }
     }
 }
