@@ -1,6 +1,5 @@
 package dev.vectorvit.cli;
 
-import dev.vectorvit.io.FormatException;
 import dev.vectorvit.io.Npy;
 import dev.vectorvit.io.NpyArray;
 import dev.vectorvit.model.InferenceSession;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,14 +48,8 @@ final class PredictCommand implements Callable<Integer> {
              InferenceSession session = m.newSession(options.threads());
              Arena arena = Arena.ofShared()) {
             ViTConfig c = m.config();
-            long[] shape = array.shape();
-            long[] want = {-1, c.channels(), c.imageSize(), c.imageSize()};
-            if (shape.length != 4 || shape[0] < 1 || shape[1] != want[1] || shape[2] != want[2] || shape[3] != want[3]) {
-                throw new FormatException(input + ": shape " + Arrays.toString(shape) + " is not [N, " + want[1] + ", "
-                        + want[2] + ", " + want[3] + "] as the model needs");
-            }
+            int n = Common.images(array, c);
             MemorySegment in = array.float32(arena);
-            int n = Math.toIntExact(shape[0]);
             MemorySegment logits = Memory.floats(arena, (long) n * c.classes());
             for (int start = 0; start < n; start += batch) {
                 int count = Math.min(batch, n - start);

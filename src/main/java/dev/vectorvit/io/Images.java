@@ -209,6 +209,31 @@ public final class Images {
     }
 
     /**
+     * The picture a preprocessed tensor shows: {@link #toTensor}'s normalization undone, {@code x * std +
+     * mean} then divided by the rescale factor, rounded and clamped to 8 bits. The tensor is 3 x height x
+     * width floats of {@code p}'s size from float {@code offset} of {@code tensor} (channel-major). Values
+     * the rescale did not make (a tensor of your own, NaN) come out clamped, NaN as 0.
+     */
+    public static BufferedImage fromTensor(float[] tensor, int offset, ImagePreprocessing p) {
+        int height = p.height(), width = p.width(), plane = height * width;
+        Objects.checkFromIndexSize(offset, 3 * plane, tensor.length);
+        float[] mean = p.mean();
+        float[] std = p.std();
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int rgb = 0;
+                for (int c = 0; c < 3; c++) {
+                    double v = (tensor[offset + c * plane + y * width + x] * (double) std[c] + mean[c]) / p.rescaleFactor();
+                    rgb = rgb << 8 | (int) Math.max(0, Math.min(255, Math.rint(v)));
+                }
+                out.setRGB(x, y, rgb);
+            }
+        }
+        return out;
+    }
+
+    /**
      * The output value of each 8-bit value per channel. Hugging Face computes {@code float32(x * factor)}
      * with the product in double; torchvision's {@code x / 255} in float32 gives the same floats for all 256
      * values (checked by the tests), so one formula serves both.

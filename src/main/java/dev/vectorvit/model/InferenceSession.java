@@ -66,6 +66,10 @@ public final class InferenceSession implements AutoCloseable {
     // The pass in flight, read by the team's jobs.
     private int batch;
     private ViTWeights.Layer layer;
+    private int layerIndex;
+    /** Where attention copies each layer's probabilities (from float {@link #attentionOffset}), or null. */
+    private MemorySegment attentionOut;
+    private long attentionOffset;
 
     InferenceSession(ViTModel model, int threads) {
         this.model = model;
@@ -228,6 +232,7 @@ public final class InferenceSession implements AutoCloseable {
         }
         for (int i = 0; i < c.layers(); i++) {
             layer = w.layers()[i];
+            layerIndex = i;
             block(rows);
             if (probe != null) {
                 probe.tensor("block" + i, x, 0, rows, d, d);
@@ -246,6 +251,30 @@ public final class InferenceSession implements AutoCloseable {
         lap(Op.HEAD, th);
         if (profiling) {
             profiledPasses++;
+        }
+    }
+
+    /**
+     * {@link #forward} that also writes every layer's attention probabilities, layers x batch x heads x
+     * tokens x tokens floats (Hugging Face's {@code output_attentions=True}, stacked), from float offset
+     * {@code attentionOffset} of {@code attention}: the probabilities the pass multiplies V by, bit for
+     * bit. The session's threads write them, so with more than one thread {@code attention} must come
+     * from a shared, global or automatic arena. The plain {@link #forward} pays one null check per
+     * (image, head) for this.
+     *
+     * @throws IllegalArgumentException as {@link #forward}, or if {@code attention} is too small
+     */
+    public void forward(MemorySegment input, long inputOffset, int batch, MemorySegment logits, long logitsOffset,
+                        MemorySegment attention, long attentionOffset) {
+        Checks.positive("batch", batch);
+        int t = c.tokens();
+        Checks.vector("attention", attention, attentionOffset, (long) c.layers() * batch * c.heads() * t * t);
+        attentionOut = attention;
+        this.attentionOffset = attentionOffset;
+        try {
+            forward(input, inputOffset, batch, logits, logitsOffset, null);
+        } finally {
+            attentionOut = null;
         }
     }
 
@@ -345,6 +374,10 @@ public final class InferenceSession implements AutoCloseable {
                     scores, s, t, null, 0, Activation.NONE);
             t0 = lap(member, Op.ATTENTION_SCORES, t0);
             Softmax.apply(rows, t, scale, scores, s, t);
+            if (attentionOut != null) {
+                long at = attentionOffset + ((((long) layerIndex * batch + b) * c.heads() + h) * t + q0) * t;
+                MemorySegment.copy(scores, s * Float.BYTES, attentionOut, at * Float.BYTES, (long) rows * t * Float.BYTES);
+            }
             t0 = lap(member, Op.SOFTMAX, t0);
             gemm.multiplyOn(member, false, false, rows, hd, t, 1f, scores, s, t, qkv, q + 2L * d, ld, 0f,
                     ctx, ((long) b * t + q0) * d + (long) h * hd, d, null, 0, Activation.NONE);

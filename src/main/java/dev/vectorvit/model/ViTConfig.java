@@ -104,9 +104,17 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         return g * g;
     }
 
-    /** Tokens per image: the patches and the class token. */
+    /**
+     * Tokens before the patches: the class token. Distillation and register tokens would add to it;
+     * {@link AttentionMaps} drops their rows and columns from the patch grid by this count.
+     */
+    public int prefixTokens() {
+        return 1;
+    }
+
+    /** Tokens per image: the prefix tokens, then the patches (row-major). */
     public int tokens() {
-        return patches() + 1;
+        return prefixTokens() + patches();
     }
 
     public int headSize() {

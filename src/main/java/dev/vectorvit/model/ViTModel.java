@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 
 /**
  * A loaded Vision Transformer: its config, labels and weights (read from {@code model.safetensors}, linear
@@ -125,13 +126,18 @@ public final class ViTModel implements AutoCloseable {
 
     /** Runs a batch with a pooled session (see {@link InferenceSession#forward}). */
     public void forward(MemorySegment input, long inputOffset, int batch, MemorySegment logits, long logitsOffset) {
+        withSession(s -> s.forward(input, inputOffset, batch, logits, logitsOffset));
+    }
+
+    /** Runs {@code work} on a session taken from the pool, and gives it back. */
+    private void withSession(Consumer<InferenceSession> work) {
         requireOpen();
         InferenceSession s = idle.poll();
         if (s == null) {
             s = newSession(options.threads());
         }
         try {
-            s.forward(input, inputOffset, batch, logits, logitsOffset);
+            work.accept(s);
         } finally {
             if (closed) {
                 s.close();
@@ -143,16 +149,78 @@ public final class ViTModel implements AutoCloseable {
 
     /** Logits [batch x classes] of float32 NCHW images given as an array. */
     public float[] logits(float[] images, int batch) {
-        Checks.positive("batch", batch);
-        if (images.length != (long) batch * config.imageFloats()) {
-            throw new IllegalArgumentException(images.length + " floats for " + batch + " images of "
-                    + config.channels() + "x" + config.imageSize() + "x" + config.imageSize());
-        }
+        requireImages(images, batch);
         try (Arena a = Arena.ofShared()) {
             MemorySegment in = Memory.copyOf(a, images);
             MemorySegment out = Memory.floats(a, (long) batch * config.classes());
             forward(in, 0, batch, out, 0);
             return Memory.toArray(out, 0, batch * config.classes());
+        }
+    }
+
+    private void requireImages(float[] images, int batch) {
+        Checks.positive("batch", batch);
+        if (images.length != (long) batch * config.imageFloats()) {
+            throw new IllegalArgumentException(images.length + " floats for " + batch + " images of "
+                    + config.channels() + "x" + config.imageSize() + "x" + config.imageSize());
+        }
+    }
+
+    /**
+     * Every layer's attention probabilities for float32 NCHW images given as an array (see
+     * {@link AttentionMaps}); the forward pass is the plain one, its logits bit for bit.
+     *
+     * @throws IllegalArgumentException if the probabilities would not fit one array (split the batch)
+     */
+    public AttentionMaps attention(float[] images, int batch) {
+        requireImages(images, batch);
+        int t = config.tokens(), grid = config.imageSize() / config.patchSize();
+        long count = (long) config.layers() * batch * config.heads() * t * t;
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("the attention of " + batch + " images is " + count
+                    + " floats, more than one array holds: take fewer images at a time");
+        }
+        try (Arena a = Arena.ofShared()) {
+            MemorySegment in = Memory.copyOf(a, images);
+            MemorySegment logits = Memory.floats(a, (long) batch * config.classes());
+            MemorySegment attention = Memory.floats(a, count);
+            withSession(s -> s.forward(in, 0, batch, logits, 0, attention, 0));
+            return new AttentionMaps(Memory.toArray(attention, 0, (int) count), config.layers(), batch,
+                    config.heads(), config.prefixTokens(), grid, grid);
+        }
+    }
+
+    /** {@link #attention(float[], int)} of image files, decoded and preprocessed as {@link #classify} does. */
+    public AttentionMaps attention(List<Path> images) throws IOException {
+        return attention(preprocess(images), images.size());
+    }
+
+    /** The attention rollout of float32 NCHW images, [batch, grid, grid] (see {@link AttentionMaps#rollout}). */
+    public float[] rollout(float[] images, int batch) {
+        return attention(images, batch).rollout();
+    }
+
+    /** The attention rollout of image files, [images, grid, grid]. */
+    public float[] rollout(List<Path> images) throws IOException {
+        return attention(images).rollout();
+    }
+
+    /** Image files decoded and preprocessed as the model folder says: float32 NCHW, one image after the other. */
+    public float[] preprocess(List<Path> images) throws IOException {
+        requireOpen();
+        ImagePreprocessing pre = preprocessing();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = Memory.floats(a, (long) images.size() * config.imageFloats());
+            decode(images, 0, images.size(), pre, out);
+            return Memory.toArray(out, 0, Math.toIntExact(out.byteSize() / Float.BYTES));
+        }
+    }
+
+    /** Images {@code from} to {@code from + n - 1} of {@code images} into {@code out}, one after the other. */
+    private void decode(List<Path> images, int from, int n, ImagePreprocessing pre, MemorySegment out)
+            throws IOException {
+        for (int i = 0; i < n; i++) {
+            Images.toTensor(Images.read(images.get(from + i)), pre, out, (long) i * config.imageFloats());
         }
     }
 
@@ -186,9 +254,7 @@ public final class ViTModel implements AutoCloseable {
             MemorySegment logits = Memory.floats(a, (long) chunk * config.classes());
             for (int start = 0; start < images.size(); start += chunk) {
                 int n = Math.min(chunk, images.size() - start);
-                for (int i = 0; i < n; i++) {
-                    Images.toTensor(Images.read(images.get(start + i)), pre, in, (long) i * config.imageFloats());
-                }
+                decode(images, start, n, pre, in);
                 forward(in, 0, n, logits, 0);
                 for (int i = 0; i < n; i++) {
                     out.add(top(Memory.toArray(logits, (long) i * config.classes(), config.classes()), k));

@@ -12,6 +12,7 @@ import dev.vectorvit.io.NpyArray;
 import dev.vectorvit.io.TestResources;
 import dev.vectorvit.model.Fixtures;
 import dev.vectorvit.tensor.Memory;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,9 +20,12 @@ import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,14 +67,14 @@ final class CliTest {
     void helpListsTheCommands() {
         Run r = vit("--help");
         assertEquals(0, r.code(), r::toString);
-        for (String command : List.of("classify", "predict", "bench")) {
+        for (String command : List.of("classify", "predict", "explain", "bench")) {
             assertTrue(r.out().contains(command), "--help lists " + command + ": " + r.out());
         }
         assertEquals("", r.err());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"classify", "predict", "bench"})
+    @ValueSource(strings = {"classify", "predict", "explain", "bench"})
     void subcommandHelp(String command) {
         Run r = vit(command, "--help");
         assertEquals(0, r.code(), r::toString);
@@ -94,11 +98,13 @@ final class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"classify", "predict", "bench"})
+    @ValueSource(strings = {"classify", "predict", "explain", "bench"})
     void zeroThreadsIsAUsageError(String command) {
         Run r = switch (command) {
             case "classify" -> vit("classify", "--threads", "0", "--model", MODEL, image());
             case "predict" -> vit("predict", "--threads", "0", "--model", MODEL, "--input", INPUT, "--output",
+                    tmp.resolve("never.npy").toString());
+            case "explain" -> vit("explain", "--threads", "0", "--model", MODEL, "--input", INPUT, "--rollout",
                     tmp.resolve("never.npy").toString());
             default -> vit("bench", "--threads", "0", "--model", MODEL, "--iterations", "1");
         };
@@ -135,22 +141,23 @@ final class CliTest {
     @ParameterizedTest
     @ValueSource(strings = {"2,3072", "2,3,16,16", "2,1,32,32", "0,3,32,32"})
     void predictRefusesAnInputOfTheWrongShape(String dims) throws IOException {
-        long[] shape = Arrays.stream(dims.split(",")).mapToLong(Long::parseLong).toArray();
-        Path input = tmp.resolve("bad.npy");
-        long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-        try (Arena a = Arena.ofConfined()) {
-            Npy.write(input, Memory.floats(a, Math.max(1, count)), 0, shape);
-        }
+        Path input = zeros("bad.npy", Arrays.stream(dims.split(",")).mapToLong(Long::parseLong).toArray());
         vit("predict", "--model", MODEL, "--input", input.toString(), "--output", tmp.resolve("OUT.npy").toString())
                 .failedWith(input.toString(), "is not [N, 3, 32, 32]");
     }
 
+    /** A float32 .npy file of zeros of {@code shape} in the temporary folder. */
+    private Path zeros(String name, long... shape) throws IOException {
+        Path file = tmp.resolve(name);
+        try (Arena a = Arena.ofConfined()) {
+            Npy.write(file, Memory.floats(a, Math.max(1, Arrays.stream(shape).reduce(1, Math::multiplyExact))), 0, shape);
+        }
+        return file;
+    }
+
     @Test
     void verboseAddsTheStackTrace() throws IOException {
-        Path input = tmp.resolve("bad.npy");
-        try (Arena a = Arena.ofConfined()) {
-            Npy.write(input, Memory.floats(a, 6144), 0, new long[] {2, 3072});
-        }
+        Path input = zeros("bad.npy", 2, 3072);
         Run r = vit("--verbose", "predict", "--model", MODEL, "--input", input.toString(), "--output",
                 tmp.resolve("OUT.npy").toString());
         assertEquals(1, r.code(), r::toString);
@@ -213,6 +220,107 @@ final class CliTest {
     void classifyAnUndecodableImage() throws IOException {
         Path bad = Files.writeString(tmp.resolve("bad.jpg"), "not a JPEG");
         vit("classify", "--model", MODEL, image(), bad.toString()).failedWith("error: " + bad + ": ");
+    }
+
+    // ---- explain ----
+
+    @Test
+    void explainWritesTheAttentionAndTheRollout() throws IOException {
+        Path attention = tmp.resolve("attention.npy"), rollout = tmp.resolve("rollout.npy");
+        Run r = vit("explain", "--threads", "2", "--model", MODEL, "--input", INPUT, "--attention", attention.toString(),
+                "--rollout", rollout.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("", r.out());
+        NpyArray a = Npy.read(attention);
+        assertEquals("<f4", a.descr());
+        assertEquals(List.of(2L, 2L, 4L, 17L, 17L), Arrays.stream(a.shape()).boxed().toList());
+        Fixtures.assertClose("attention.npy", reference("attentions.npy"), Fixtures.toFloats(a.toDoubles()), 1e-5);
+        NpyArray b = Npy.read(rollout);
+        assertEquals(List.of(2L, 4L, 4L), Arrays.stream(b.shape()).boxed().toList());
+        Fixtures.assertClose("rollout.npy", reference("rollout.npy"), Fixtures.toFloats(b.toDoubles()), 1e-5);
+    }
+
+    private static double[] reference(String name) throws IOException {
+        return Npy.read(Fixtures.fixture("vit-tiny/" + name)).toDoubles();
+    }
+
+    /**
+     * The picture of a uniform gray image (a tensor of zeros), read back: vit-tiny's 32-pixel image is drawn
+     * 8 times larger, 256 x 256 at (16, 36), each of its 4 x 4 patches 64 pixels; with viridis getting
+     * lighter as the value grows and gray under it, the lightest patch centre is the rollout's maximum.
+     */
+    @Test
+    void explainPictureShowsTheRolloutsMaximumWhereItIs() throws IOException {
+        Path input = zeros("gray.npy", 1, 3, 32, 32), rollout = tmp.resolve("rollout.npy"), pictures = tmp.resolve("pictures");
+        Run r = vit("explain", "--model", MODEL, "--input", input.toString(), "--rollout", rollout.toString(),
+                "--output", pictures.toString());
+        assertEquals(0, r.code(), r::toString);
+        Path png = pictures.resolve("gray-0.png");
+        assertEquals(List.of(png.toString()), r.out().lines().toList());
+        BufferedImage picture = ImageIO.read(png.toFile());
+        // Layout (ExplainPicture): margins 16, titles 20, image 256, gap and bar 16, labels 64, two layer maps of 110.
+        assertEquals(16 + 256 + 16 + 16 + 64 + 110 + 16, picture.getWidth());
+        assertEquals(16 + 20 + 256 + 16, picture.getHeight());
+        Set<Integer> colours = new HashSet<>();
+        for (int y = 36; y < 36 + 256; y++) {
+            for (int x = 16; x < 16 + 256; x++) {
+                colours.add(picture.getRGB(x, y));
+            }
+        }
+        assertTrue(colours.size() > 100, "a heat map over the image, not blank: " + colours.size() + " colours");
+        double[] values = Npy.read(rollout).toDoubles();
+        int hottest = -1;
+        double lightest = -1;
+        for (int cell = 0; cell < 16; cell++) {
+            int rgb = picture.getRGB(16 + cell % 4 * 64 + 32, 36 + cell / 4 * 64 + 32);
+            double luma = 0.2126 * (rgb >> 16 & 0xFF) + 0.7152 * (rgb >> 8 & 0xFF) + 0.0722 * (rgb & 0xFF);
+            if (luma > lightest) {
+                lightest = luma;
+                hottest = cell;
+            }
+        }
+        assertEquals(Fixtures.argmax(values, 0, 16), hottest, "rollout " + Arrays.toString(values));
+    }
+
+    @Test
+    void explainImageFilesWritesOnePicturePerImage() throws IOException {
+        Path pictures = tmp.resolve("pictures");
+        String photo = TestResources.path("images/photo_45x33.jpg").toString();
+        Run r = vit("explain", "--threads", "1", "--model", MODEL, "--output", pictures.toString(), photo, image());
+        assertEquals(0, r.code(), r::toString);
+        List<Path> written = List.of(pictures.resolve("photo_45x33.png"), pictures.resolve("rgb_37x23.png"));
+        assertEquals(written.stream().map(Path::toString).toList(), r.out().lines().toList());
+        for (Path png : written) {
+            assertEquals(494, ImageIO.read(png.toFile()).getWidth(), png::toString);
+        }
+    }
+
+    @Test
+    void explainUsageErrors() {
+        String out = tmp.resolve("r.npy").toString();
+        Map<List<String>, String> cases = Map.of(
+                List.of("--input", INPUT, image(), "--rollout", out), "error: give --input IN.npy or image files, one of the two",
+                List.of("--rollout", out), "error: give --input IN.npy or image files, one of the two",
+                List.of("--input", INPUT), "error: nothing to write: give --attention, --rollout or --output",
+                List.of("--output", tmp.toString(), image(), image()), "would both write " + tmp.resolve("rgb_37x23.png"));
+        cases.forEach((args, message) -> {
+            Run r = vit(Stream.concat(Stream.of("explain", "--model", MODEL), args.stream()).toArray(String[]::new));
+            assertEquals(2, r.code(), r::toString);
+            assertTrue(r.errLines().getFirst().startsWith("error: ") && r.errLines().getFirst().contains(message), r.err());
+        });
+        assertFalse(Files.exists(tmp.resolve("r.npy")));
+    }
+
+    @Test
+    void explainRuntimeErrors() throws IOException {
+        Path bad = zeros("bad.npy", 2, 3072);
+        Path out = tmp.resolve("r.npy");
+        vit("explain", "--model", MODEL, "--input", bad.toString(), "--rollout", out.toString())
+                .failedWith(bad.toString(), "is not [N, 3, 32, 32]");
+        Path undecodable = Files.writeString(tmp.resolve("bad.jpg"), "not a JPEG");
+        vit("explain", "--model", MODEL, "--rollout", out.toString(), image(), undecodable.toString())
+                .failedWith("error: " + undecodable + ": ");
+        assertFalse(Files.exists(out));
     }
 
     // ---- bench ----

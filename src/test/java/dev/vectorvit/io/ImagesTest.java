@@ -154,6 +154,30 @@ class ImagesTest {
         }
     }
 
+    /** fromTensor undoes toTensor: ImageNet's mean and std, no resize, every pixel back as it was. */
+    @Test
+    void fromTensorGivesThePreprocessedImageBack() throws IOException {
+        BufferedImage photo = Images.read(ImageTestData.resource("photo_45x33.jpg"));
+        ImagePreprocessing p = new ImagePreprocessing(photo.getHeight(), photo.getWidth(), ResizeMode.NONE,
+                Interpolation.BILINEAR, 1.0, 1 / 255.0, new float[] {0.485f, 0.456f, 0.406f},
+                new float[] {0.229f, 0.224f, 0.225f});
+        int n = 3 * photo.getHeight() * photo.getWidth();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = Memory.floats(arena, n + 5);
+            Images.toTensor(photo, p, out, 5);
+            BufferedImage back = Images.fromTensor(Memory.toArray(out, 0, n + 5), 5, p);
+            for (int y = 0; y < photo.getHeight(); y++) {
+                for (int x = 0; x < photo.getWidth(); x++) {
+                    assertEquals(photo.getRGB(x, y), back.getRGB(x, y), "pixel " + x + ", " + y);
+                }
+            }
+        }
+        // Values no 8-bit pixel makes are clamped; NaN is 0.
+        ImagePreprocessing one = new ImagePreprocessing(1, 1, ResizeMode.NONE, Interpolation.BILINEAR, 1.0, 1.0,
+                new float[] {0, 0, 0}, new float[] {1, 1, 1});
+        assertEquals(0xFF00FF00, Images.fromTensor(new float[] {-3, 1e9f, Float.NaN}, 0, one).getRGB(0, 0));
+    }
+
     @Test
     void readGivesIntRgb() throws IOException {
         for (String name : List.of("gray_29x41.png", "rgba_40x30.png", "palette_24x20.png", "photo_45x33.jpg")) {

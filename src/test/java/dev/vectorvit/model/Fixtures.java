@@ -218,6 +218,17 @@ public final class Fixtures {
         return -1;
     }
 
+    /** The index of the largest of {@code v[from .. from + n - 1]}, counted from {@code from}; the first of ties. */
+    public static int argmax(double[] v, int from, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (v[from + i] > v[from + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     /** Largest |expected - actual|. */
     public static double maxAbsDifference(double[] expected, float[] actual) {
         assertEquals(expected.length, actual.length, "length");

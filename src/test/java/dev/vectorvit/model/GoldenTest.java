@@ -53,7 +53,7 @@ class GoldenTest {
             float[] got = Memory.toArray(logits, 0, batch * c.classes());
             Fixtures.assertClose("logits", expected, got, LOGITS_TOLERANCE);
             for (int b = 0; b < batch; b++) {
-                assertEquals(argmax(expected, b * c.classes(), c.classes()), argmax(Fixtures.toDoubles(got), b * c.classes(), c.classes()),
+                assertEquals(Fixtures.argmax(expected, b * c.classes(), c.classes()), Fixtures.argmax(Fixtures.toDoubles(got), b * c.classes(), c.classes()),
                         "top-1 of image " + b);
             }
             for (String name : new String[] {"embeddings", "block0", "final_norm_cls"}) {
@@ -64,15 +64,5 @@ class GoldenTest {
             float[] pooled = model.logits(Fixtures.toFloats(input), batch);
             assertArrayEquals(got, pooled);
         }
-    }
-
-    static int argmax(double[] v, int from, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) {
-            if (v[from + i] > v[from + best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }
