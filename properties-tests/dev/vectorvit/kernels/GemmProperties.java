@@ -151,8 +151,8 @@ final class GemmProperties {
             assertSameBits(expected, arena, call, start, "multiplyOn(member 2 of 3), " + tiny,
                     c -> c.onMember(new Gemm(team3, tiny), 2));
             if (transB) {
-                // B stored [n x k] runs as C^T = B op(A)^T when there are few rows; stored [k x n] it is
-                // packed: the layout of B chooses the loop nest, not the chains.
+                // B stored [n x k] is packed by transposes, stored [k x n] by row copies: the layout of B
+                // changes the packing, not the chains.
                 Mat plainB = Mat.allocate(arena, k, n, placeB);
                 for (int p = 0; p < k; p++) {
                     for (int j = 0; j < n; j++) {

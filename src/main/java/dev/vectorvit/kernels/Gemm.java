@@ -4,7 +4,6 @@ import dev.vectorvit.tensor.Checks;
 import dev.vectorvit.tensor.Memory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Single-precision GEMM over memory segments, BLAS style:
@@ -21,12 +20,12 @@ import java.lang.foreign.ValueLayout;
  *      for jr in NC step NR       B panel (KC x NR), reused by every A panel (L1/L2)
  *       for ir in MC step MR      {@link MicroKernel}: MR x NR of C in registers
  * </pre>
- * For B stored [n x k] and few rows (a linear layer on one image), {@link #blockTransposed} computes
- * C^T = B op(A)^T instead (its loops are listed there), so that the weight's rows are copied as they
- * are, not transposed.
- * {@link #multiply} splits C between the team's members by whole column panels (or row panels when
- * C is narrow); each element is computed by the same FMA chain whoever computes it, so results are
- * bitwise identical for every thread count and blocking.
+ * A constant B (a model's weight) is packed once instead ({@link PackedMatrix}); its product has loops of
+ * its own, listed at {@link #multiply(int, MemorySegment, long, int, PackedMatrix, float, MemorySegment,
+ * long, int, MemorySegment, long, Activation)}, and splits C in two dimensions ({@link GemmSplit}).
+ * The plain {@link #multiply} splits C between the team's members by whole column panels (or row panels
+ * when C is narrow). Each element is computed by the same FMA chain whoever computes it and whichever
+ * form B takes, so results are bitwise identical for every thread count, blocking and packing.
  *
  * <p>With a team of several threads the operands must be readable from all of them: segments of a
  * confined arena are rejected (IllegalArgumentException) before any member starts.
@@ -354,13 +353,6 @@ public final class Gemm implements ThreadTeam.Job {
         int kc = blocking.kc();
         int nc = Math.max(nr, blocking.nc() / nr * nr);
         Scratch s = scratch[member];
-        // The transposed nest transposes op(A) and C (rows x (k + cols) floats) instead of B (cols x k): it pays
-        // when B is the big operand (a weight, not a head's keys), and when op(A)^T for one k block fits L2.
-        if (transB && (long) rows * (k + cols) < (long) cols * k && roundUp(rows, nr) <= 2 * mc) {
-            blockTransposed(s, row0, rows, col0, cols, transA, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc, bias, biasOff, act);
-            return;
-        }
         MemorySegment aPack = s.a((long) Math.min(mc, roundUp(rows, mr)) * Math.min(kc, k));
         MemorySegment bPack = s.b((long) Math.min(nc, roundUp(cols, nr)) * Math.min(kc, k));
         MemorySegment edge = s.edge(mr * nr);
@@ -414,92 +406,6 @@ public final class Gemm implements ThreadTeam.Job {
     }
 
     /**
-     * The same product for B stored [n x k] (a weight in PyTorch's [out, in] layout) and few rows, computed
-     * as C^T = B op(A)^T: B's rows, copied as they are, are the micro-kernel's A strips, so the large operand
-     * streams from memory once and is never transposed (transposing it cost a quarter of a ViT-B/16 pass);
-     * op(A), the few rows, is the one packed by a transpose, all of k at once. The k blocks run inside
-     * the MC loop, so the MC rows of C^T they accumulate stay in one L2-sized buffer, which goes out to C
-     * (activation, transpose) after the last k block and then serves the next MC rows. Each element is
-     * still fma(alpha a, b, c) in k order from beta C + bias: the same bits as the other loop nest.
-     * <pre>
-     *   op(A)^T (k x rows) packed, NR-wide panels per k block
-     *   for ic in N step MC           MC rows of C^T in a buffer (start value: beta C + bias, transposed)
-     *    for pc in K step KC           MC rows of B packed (a row copy), reused from L2
-     *     for jr in rows step NR       an op(A)^T panel
-     *      for ir in MC step MR         {@link MicroKernel}: MR x NR of C^T in registers
-     *   then the MC rows of C^T go to C
-     * </pre>
-     */
-    private void blockTransposed(Scratch s, int row0, int rows, int col0, int cols, boolean transA, int k,
-                                 float alpha, MemorySegment a, long aOff, int lda, MemorySegment b, long bOff,
-                                 int ldb, float beta, MemorySegment c, long cOff, int ldc,
-                                 MemorySegment bias, long biasOff, Activation act) {
-        final int mr = MicroKernel.MR, nr = MicroKernel.NR;
-        int kc = blocking.kc();
-        // MC rows of C^T go out to C as soon as they are final: a multiple of the transpose's V x V blocks too.
-        int step = lcm(mr, nr / 2);
-        int mc = Math.max(step, blocking.mc() / step * step);
-        int ldt = roundUp(rows, nr);
-        MemorySegment rowPack = s.b((long) ldt * k);
-        MemorySegment bRows = s.a((long) Math.min(mc, roundUp(cols, mr)) * Math.min(kc, k));
-        MemorySegment tmp = s.transposeTmp((long) (nr / 2) * (nr / 2));
-        MemorySegment ct = s.ct((long) ldt * Math.min(mc, roundUp(cols, mr)));
-        long c0 = cOff + (long) row0 * ldc + col0;
-        long ldtBytes = (long) ldt * Float.BYTES;
-        boolean startFromC = beta != 0f || bias != null;
-        for (int pc = 0; pc < k; pc += kc) {
-            Packing.packB(!transA, a, aOff, lda, pc, Math.min(kc, k - pc), row0, rows, rowPack, (long) ldt * pc, nr, tmp);
-        }
-        if (alpha != 1f) {
-            VecElementWise.scale(1, ldt * k, alpha, rowPack, 0, 0);
-        }
-        for (int ic = 0; ic < cols; ic += mc) {
-            int mcb = Math.min(mc, cols - ic);
-            if (startFromC) {
-                startValue(rows, mcb, beta, c, c0 + ic, ldc, bias, biasOff + col0 + ic, ct, ldt, tmp);
-            }
-            for (int pc = 0; pc < k; pc += kc) {
-                int kcb = Math.min(kc, k - pc);
-                boolean loadC = pc > 0 || startFromC;
-                Packing.packA(false, b, bOff, ldb, col0 + ic, mcb, pc, kcb, 1f, bRows, 0, mr);
-                for (int jr = 0; jr < ldt; jr += nr) {
-                    long bPanel = ((long) ldt * pc + (long) jr * kcb) * Float.BYTES;
-                    boolean narrow = rows - jr <= nr / 2;
-                    for (int ir = 0; ir < mcb; ir += mr) {
-                        long aPanel = (long) ir * kcb * Float.BYTES, at = ((long) ir * ldt + jr) * Float.BYTES;
-                        if (narrow) {
-                            MicroKernel.narrowTile(kcb, bRows, aPanel, rowPack, bPanel, ct, at, ldtBytes, loadC);
-                        } else {
-                            MicroKernel.tile(kcb, bRows, aPanel, rowPack, bPanel, ct, at, ldtBytes, loadC);
-                        }
-                    }
-                }
-            }
-            if (act != Activation.NONE) { // while these rows of C^T are in L2
-                VecElementWise.activate(act, mcb, rows, ct, 0, ldt, ct, 0, ldt);
-            }
-            Packing.transposeMatrix(ct, 0, ldt, mcb, rows, c, c0 + ic, ldc, true, tmp);
-        }
-    }
-
-    /**
-     * The start value of cols columns of C (rows x cols at c0), beta C + bias, made transposed in ct
-     * (leading dimension ldt); C itself is changed only where beta is not 0 (in place).
-     */
-    private static void startValue(int rows, int cols, float beta, MemorySegment c, long c0, int ldc,
-                                   MemorySegment bias, long biasOff, MemorySegment ct, int ldt,
-                                   MemorySegment tmp) {
-        if (beta == 0f) {
-            for (int j = 0; j < cols; j++) {
-                ScalarKernels.fill(ct, (long) j * ldt, ldt, bias.getAtIndex(ValueLayout.JAVA_FLOAT, biasOff + j));
-            }
-            return;
-        }
-        prepare(rows, cols, beta, c, c0, ldc, bias, bias == null ? 0 : biasOff);
-        Packing.transposeMatrix(c, c0, ldc, rows, cols, ct, 0, ldt, false, tmp);
-    }
-
-    /**
      * Makes C's start value in place: beta C + bias (beta = 0: C is not read). Returns whether the
      * micro-kernel must start from C (false: from zero, C untouched until the first store).
      */
@@ -533,16 +439,6 @@ public final class Gemm implements ThreadTeam.Job {
             MemorySegment.copy(from, (fromOff + (long) r * fromLd) * Float.BYTES,
                     to, (toOff + (long) r * toLd) * Float.BYTES, (long) cols * Float.BYTES);
         }
-    }
-
-    private static int lcm(int x, int y) {
-        int g = x, h = y;
-        while (h != 0) {
-            int t = g % h;
-            g = h;
-            h = t;
-        }
-        return x / g * y;
     }
 
     private static int roundUp(int v, int multiple) {
@@ -595,15 +491,10 @@ public final class Gemm implements ThreadTeam.Job {
         private MemorySegment b = MemorySegment.NULL;
         private MemorySegment edge = MemorySegment.NULL;
         private MemorySegment transposeTmp = MemorySegment.NULL;
-        private MemorySegment ct = MemorySegment.NULL;
 
         /** {@code current} if it holds {@code floats}, else a new buffer of that size. */
         private static MemorySegment atLeast(MemorySegment current, long floats) {
             return current.byteSize() >= floats * Float.BYTES ? current : Memory.floats(Arena.ofAuto(), floats);
-        }
-
-        MemorySegment ct(long floats) {
-            return ct = atLeast(ct, floats);
         }
 
         MemorySegment transposeTmp(long floats) {

@@ -13,8 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * lane reductions. 12 accumulators + 2 B + 1 A fit the 16 registers of AVX2 (with A packed k-major,
  * {@link #A_K_MAJOR}) and leave C2 room on AVX-512; a 6x3 tile (18 accumulators) ran 8 times slower
  * here, its FMAs no longer inlined (jmh ladder, TooManyAccumulatorsBench).
- * Edge tiles (fewer than MR rows or NR columns) run through a zero-padded scratch tile, or, for a panel
- * with at most one vector of live columns, through {@link #narrowTile}.
+ * Edge tiles (fewer than MR rows or NR columns) run through a zero-padded scratch tile.
  * Every C element is one FMA chain in k order, whatever the tile, thread or block it falls in, which
  * is what makes results bitwise independent of thread count and blocking.
  */
@@ -34,10 +33,9 @@ final class MicroKernel {
      * The packed A panel's layout: k-major (the MR floats of one k step together, one address for all
      * six broadcasts) for vectors of 8 floats or fewer, row strips (kc floats per row) for wider ones.
      * With 16 vector registers (AVX2) the six strip addresses cost the tile a spilled accumulator, half
-     * its speed; on AVX-512 the strips were faster in the library and pack by bulk copies, which stream
-     * a cold weight from DRAM faster than the element-wise interleave (README, "A panel layouts,
-     * measured"). The vector width stands in for the register count, which Java does not expose: Arm's
-     * NEON (4 floats, 32 registers) gets k-major too, unmeasured there.
+     * its speed; on AVX-512 the strips were faster and pack by bulk copies (docs/gemm.md, "The
+     * micro-kernel"; docs/experiments.md). The vector width stands in for the register count, which Java
+     * does not expose: Arm's NEON (4 floats, 32 registers) gets k-major too, unmeasured there.
      */
     static final boolean A_K_MAJOR = V <= 8;
     /** Bytes between two k steps of a packed A panel. */
@@ -123,43 +121,5 @@ final class MicroKernel {
         c41.intoMemorySegment(c, cOff + 4 * ldc + VB, NATIVE);
         c50.intoMemorySegment(c, cOff + 5 * ldc, NATIVE);
         c51.intoMemorySegment(c, cOff + 5 * ldc + VB, NATIVE);
-    }
-
-    /**
-     * The edge kernel for a panel whose live columns fit one vector: 6 x 1 vector, reading the first half
-     * of each k step of the (NR-wide, zero-padded) B panel. In {@link Gemm#blockTransposed} the columns
-     * are the rows of op(A), 197 for one image: the seventh panel holds 5 of them, and the full tile
-     * spent 12% of a linear layer's FMAs on padding. Same chains as {@link #tile}, so the same bits.
-     */
-    static void narrowTile(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,
-                           MemorySegment c, long cOff, long ldc, boolean loadC) {
-        FloatVector r0, r1, r2, r3, r4, r5;
-        if (loadC) {
-            r0 = FloatVector.fromMemorySegment(S, c, cOff, NATIVE);
-            r1 = FloatVector.fromMemorySegment(S, c, cOff + ldc, NATIVE);
-            r2 = FloatVector.fromMemorySegment(S, c, cOff + 2 * ldc, NATIVE);
-            r3 = FloatVector.fromMemorySegment(S, c, cOff + 3 * ldc, NATIVE);
-            r4 = FloatVector.fromMemorySegment(S, c, cOff + 4 * ldc, NATIVE);
-            r5 = FloatVector.fromMemorySegment(S, c, cOff + 5 * ldc, NATIVE);
-        } else {
-            r0 = r1 = r2 = r3 = r4 = r5 = FloatVector.zero(S);
-        }
-        long rs = aRowStride(kc);
-        for (int p = 0; p < kc; p++) {
-            long ao = aOff + p * A_STEP;
-            FloatVector b = FloatVector.fromMemorySegment(S, bp, bOff + (long) p * (NR * Float.BYTES), NATIVE);
-            r0 = FloatVector.broadcast(S, ap.get(F, ao)).fma(b, r0);
-            r1 = FloatVector.broadcast(S, ap.get(F, ao + rs)).fma(b, r1);
-            r2 = FloatVector.broadcast(S, ap.get(F, ao + 2 * rs)).fma(b, r2);
-            r3 = FloatVector.broadcast(S, ap.get(F, ao + 3 * rs)).fma(b, r3);
-            r4 = FloatVector.broadcast(S, ap.get(F, ao + 4 * rs)).fma(b, r4);
-            r5 = FloatVector.broadcast(S, ap.get(F, ao + 5 * rs)).fma(b, r5);
-        }
-        r0.intoMemorySegment(c, cOff, NATIVE);
-        r1.intoMemorySegment(c, cOff + ldc, NATIVE);
-        r2.intoMemorySegment(c, cOff + 2 * ldc, NATIVE);
-        r3.intoMemorySegment(c, cOff + 3 * ldc, NATIVE);
-        r4.intoMemorySegment(c, cOff + 4 * ldc, NATIVE);
-        r5.intoMemorySegment(c, cOff + 5 * ldc, NATIVE);
     }
 }

@@ -136,39 +136,6 @@ final class Packing {
     }
 
     /**
-     * dst = src^T for a rows x cols matrix (offsets and leading dimensions in floats): V x V blocks by
-     * {@link #transpose}, the ragged bottom edge one float at a time. The ragged right edge likewise,
-     * unless {@code paddedCols}: then each source row can be read up to a multiple of V columns, and the
-     * right edge too is transposed V x V, into {@code tmp}, whose first rows go to dst.
-     */
-    static void transposeMatrix(MemorySegment src, long srcOff, int lds, int rows, int cols,
-                                MemorySegment dst, long dstOff, int ldd, boolean paddedCols, MemorySegment tmp) {
-        int fullRows = rows / V * V, fullCols = cols / V * V;
-        long ss = (long) lds * Float.BYTES, ds = (long) ldd * Float.BYTES;
-        for (int j = 0; j < fullCols; j += V) {
-            for (int i = 0; i < fullRows; i += V) {
-                transpose(src, (srcOff + (long) i * lds + j) * Float.BYTES, ss,
-                        dst, (dstOff + (long) j * ldd + i) * Float.BYTES, ds, tmp);
-            }
-        }
-        // tmp is this block's destination and, for V other than 8 and 16, transpose's scratch too: safe,
-        // since each in-memory stage reads both rows of a pair before it writes either.
-        boolean vectorEdge = paddedCols && fullCols < cols;
-        for (int i = 0; vectorEdge && i < fullRows; i += V) {
-            transpose(src, (srcOff + (long) i * lds + fullCols) * Float.BYTES, ss, tmp, 0, VB, tmp);
-            for (int j = fullCols; j < cols; j++) {
-                FloatVector.fromMemorySegment(S, tmp, (j - fullCols) * VB, NATIVE)
-                        .intoMemorySegment(dst, (dstOff + (long) j * ldd + i) * Float.BYTES, NATIVE);
-            }
-        }
-        for (int i = 0; i < rows; i++) {
-            for (int j = i >= fullRows ? 0 : vectorEdge ? cols : fullCols; j < cols; j++) {
-                dst.setAtIndex(F, dstOff + (long) j * ldd + i, src.getAtIndex(F, srcOff + (long) i * lds + j));
-            }
-        }
-    }
-
-    /**
      * Transposes a V x V block: source row j (stride {@code srcStride} bytes) holds V consecutive k values
      * of column j; afterwards destination row q (stride {@code dstStride}) holds k step q of the V
      * columns. log2(V) butterfly stages swap the off-diagonal blocks of V/2, V/4, ..., 1 lanes between

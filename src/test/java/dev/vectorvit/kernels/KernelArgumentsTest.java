@@ -252,6 +252,37 @@ final class KernelArgumentsTest {
                     call.a, call.c, call.bias);
         }
 
+        /** The packed product checks A, C and bias as the plain one does, and PackedMatrix.pack checks W. */
+        @Test
+        void packedProductAndPackingCheckTheirArguments() {
+            MemorySegment w = floats(21); // W: 7 x 3
+            PackedMatrix packed = PackedMatrix.pack(w, 0, 3, 7, 3, arena);
+            MemorySegment a = floats(15), c = floats(35), bias = floats(7);
+            KernelArgumentsTest.rejects(IllegalArgumentException.class,
+                    () -> gemm.multiply(5, floats(14), 0, 3, packed, 0f, c, 0, 7, bias, 0, Activation.NONE),
+                    List.of("A (m x k)", "5x3", "needs 15 floats", "holds 14"), c);
+            KernelArgumentsTest.rejects(IllegalArgumentException.class,
+                    () -> gemm.multiply(5, a, 0, 3, packed, 0f, c, 1, 7, bias, 0, Activation.NONE),
+                    List.of("C (m x n)", "at offset 1", "needs 36 floats", "holds 35"), c);
+            KernelArgumentsTest.rejects(IllegalArgumentException.class,
+                    () -> gemm.multiply(5, a, 0, 3, packed, 0f, c, 0, 7, floats(6), 0, Activation.NONE),
+                    List.of("bias", "needs 7 floats", "holds 6"), c);
+            KernelArgumentsTest.rejects(IllegalArgumentException.class,
+                    () -> gemm.multiply(5, a, 0, 3, null, 0f, c, 0, 7, bias, 0, Activation.NONE), List.of("W is null"), c);
+            KernelArgumentsTest.rejects(IllegalArgumentException.class,
+                    () -> gemm.multiplyOn(1, 5, a, 0, 3, packed, 0f, c, 0, 7, bias, 0, Activation.NONE),
+                    List.of("member 1 is not in [0, 1)"), c);
+            MemorySegment both = floats(50); // A at [0, 15), C at [14, 49)
+            KernelArgumentsTest.rejects(IllegalArgumentException.class,
+                    () -> gemm.multiply(5, both, 0, 3, packed, 0f, both, 14, 7, bias, 0, Activation.NONE),
+                    List.of("C must not overlap A"), both);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> PackedMatrix.pack(floats(20), 0, 3, 7, 3, arena));
+            assertTrue(e.getMessage().contains("W (n x k)") && e.getMessage().contains("holds 20"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> PackedMatrix.pack(w, 0, 3, 0, 3, arena));
+            assertTrue(e.getMessage().contains("n must be >= 1, got 0"), e.getMessage());
+        }
+
         @Test
         void multiplyOnChecksArgumentsAndMember() {
             Call call = new Call();
