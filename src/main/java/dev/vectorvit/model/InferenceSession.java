@@ -199,13 +199,28 @@ public final class InferenceSession implements AutoCloseable {
     /** {@link #forward} that also shows the intermediates "embeddings", "block{i}" and "final_norm_cls". */
     public void forward(MemorySegment input, long inputOffset, int batch, MemorySegment logits, long logitsOffset,
                         Probe probe) {
+        run(input, inputOffset, batch, logits, logitsOffset, probe, true);
+    }
+
+    /**
+     * Like {@link #forward}, but writes batch x hidden embeddings at float offset {@code embeddingsOffset}
+     * instead of logits: the class token after the final LayerNorm (Hugging Face's
+     * {@code last_hidden_state[:, 0]}), the head's input.
+     */
+    public void embed(MemorySegment input, long inputOffset, int batch, MemorySegment embeddings, long embeddingsOffset) {
+        run(input, inputOffset, batch, embeddings, embeddingsOffset, null, false);
+    }
+
+    /** The forward pass to the head ({@code head}: logits into out) or to the final LayerNorm (class rows into out). */
+    private void run(MemorySegment input, long inputOffset, int batch, MemorySegment out, long outOffset, Probe probe,
+                     boolean head) {
         if (closed) {
             throw new IllegalStateException("session is closed");
         }
         model.requireOpen();
         Checks.positive("batch", batch);
         Checks.vector("input", input, inputOffset, (long) batch * c.imageFloats());
-        Checks.vector("logits", logits, logitsOffset, (long) batch * c.classes());
+        Checks.vector(head ? "logits" : "embeddings", out, outOffset, (long) batch * (head ? c.classes() : c.hidden()));
         reserve(batch);
         this.batch = batch;
         ViTWeights w = model.weights();
@@ -228,13 +243,17 @@ public final class InferenceSession implements AutoCloseable {
         layer = null;
         // Final LayerNorm of the class tokens only (rows 0, t, 2t, ...), then the head.
         long th = clock();
-        LayerNorm.apply(batch, d, x, 0, t * d, w.normWeight(), 0, w.normBias(), 0, c.eps(), cls, 0, d);
-        if (probe != null) {
-            probe.tensor("final_norm_cls", cls, 0, batch, d, d);
+        if (head) {
+            LayerNorm.apply(batch, d, x, 0, t * d, w.normWeight(), 0, w.normBias(), 0, c.eps(), cls, 0, d);
+            if (probe != null) {
+                probe.tensor("final_norm_cls", cls, 0, batch, d, d);
+            }
+            // On the calling thread: the caller's segments may be confined to it (and the head is small).
+            gemm.multiplyOn(0, false, true, batch, c.classes(), d, 1f, cls, 0, d, w.headWeight(), 0, d, 0f,
+                    out, outOffset, c.classes(), w.headBias(), 0, Activation.NONE);
+        } else {
+            LayerNorm.apply(batch, d, x, 0, t * d, w.normWeight(), 0, w.normBias(), 0, c.eps(), out, outOffset, d);
         }
-        // On the calling thread: the caller's segments may be confined to it (and the head is small).
-        gemm.multiplyOn(0, false, true, batch, c.classes(), d, 1f, cls, 0, d, w.headWeight(), 0, d, 0f,
-                logits, logitsOffset, c.classes(), w.headBias(), 0, Activation.NONE);
         lap(Op.HEAD, th);
         if (profiling) {
             profiledPasses++;

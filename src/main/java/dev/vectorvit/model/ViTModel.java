@@ -125,13 +125,22 @@ public final class ViTModel implements AutoCloseable {
 
     /** Runs a batch with a pooled session (see {@link InferenceSession#forward}). */
     public void forward(MemorySegment input, long inputOffset, int batch, MemorySegment logits, long logitsOffset) {
+        run(Output.LOGITS, input, inputOffset, batch, logits, logitsOffset);
+    }
+
+    /** Embeddings (batch x hidden) of a batch with a pooled session (see {@link InferenceSession#embed}). */
+    public void embed(MemorySegment input, long inputOffset, int batch, MemorySegment embeddings, long embeddingsOffset) {
+        run(Output.EMBEDDING, input, inputOffset, batch, embeddings, embeddingsOffset);
+    }
+
+    private void run(Output output, MemorySegment input, long inputOffset, int batch, MemorySegment out, long outOffset) {
         requireOpen();
         InferenceSession s = idle.poll();
         if (s == null) {
             s = newSession(options.threads());
         }
         try {
-            s.forward(input, inputOffset, batch, logits, logitsOffset);
+            output.run(s, input, inputOffset, batch, out, outOffset);
         } finally {
             if (closed) {
                 s.close();
@@ -143,16 +152,26 @@ public final class ViTModel implements AutoCloseable {
 
     /** Logits [batch x classes] of float32 NCHW images given as an array. */
     public float[] logits(float[] images, int batch) {
+        return outputs(Output.LOGITS, images, batch);
+    }
+
+    /** Embeddings [batch x hidden] of float32 NCHW images given as an array (see {@link #embed}). */
+    public float[] embeddings(float[] images, int batch) {
+        return outputs(Output.EMBEDDING, images, batch);
+    }
+
+    private float[] outputs(Output output, float[] images, int batch) {
         Checks.positive("batch", batch);
         if (images.length != (long) batch * config.imageFloats()) {
             throw new IllegalArgumentException(images.length + " floats for " + batch + " images of "
                     + config.channels() + "x" + config.imageSize() + "x" + config.imageSize());
         }
+        int width = output.width(config);
         try (Arena a = Arena.ofShared()) {
             MemorySegment in = Memory.copyOf(a, images);
-            MemorySegment out = Memory.floats(a, (long) batch * config.classes());
-            forward(in, 0, batch, out, 0);
-            return Memory.toArray(out, 0, batch * config.classes());
+            MemorySegment out = Memory.floats(a, (long) batch * width);
+            run(output, in, 0, batch, out, 0);
+            return Memory.toArray(out, 0, batch * width);
         }
     }
 
