@@ -4,7 +4,6 @@ import dev.vectorvit.io.Json;
 import dev.vectorvit.model.Output;
 import dev.vectorvit.model.Prediction;
 import dev.vectorvit.model.ViTModel;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -23,9 +22,6 @@ final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     FolderOptions folder;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder (config.json + model.safetensors).")
-    Path model;
-
     @Option(names = "--top", paramLabel = "K", description = "Labels per image (default ${DEFAULT-VALUE}).")
     int top = 5;
 
@@ -37,7 +33,7 @@ final class ClassifyCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         Common.requirePositive(cl, "--top", top);
         folder.validate(cl, ".jsonl");
-        try (ViTModel m = ViTModel.load(model, common.options(cl))) {
+        try (ViTModel m = folder.load(common.options(cl))) {
             Results results = folder.output == null ? new TextResults(cl.getOut(), m, top)
                     : JsonLines.toFile(folder.output, logits -> members(m.top(logits, top)));
             return FolderRun.run(m, Output.LOGITS, folder, results, "vit classify", cl.getErr());

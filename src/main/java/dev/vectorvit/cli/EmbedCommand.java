@@ -3,12 +3,10 @@ package dev.vectorvit.cli;
 import dev.vectorvit.model.Output;
 import dev.vectorvit.model.ViTModel;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code vit embed}: the embedding of each image, the class token after the final LayerNorm. */
 @Command(name = "embed", mixinStandardHelpOptions = true,
@@ -21,9 +19,6 @@ final class EmbedCommand implements Callable<Integer> {
     @Mixin
     FolderOptions folder;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder (config.json + model.safetensors).")
-    Path model;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -31,7 +26,7 @@ final class EmbedCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         folder.validate(cl, ".jsonl", ".npy");
-        try (ViTModel m = ViTModel.load(model, common.options(cl))) {
+        try (ViTModel m = folder.load(common.options(cl))) {
             Results results = folder.output == null ? new JsonLines(cl.getOut(), false, JsonLines::embedding)
                     : folder.suffix().equals(".npy") ? NpyResults.create(folder.output, m.config().hidden())
                     : JsonLines.toFile(folder.output, JsonLines::embedding);

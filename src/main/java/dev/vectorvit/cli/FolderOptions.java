@@ -1,6 +1,9 @@
 package dev.vectorvit.cli;
 
 import dev.vectorvit.io.Images;
+import dev.vectorvit.model.ViTConfig;
+import dev.vectorvit.model.ViTModel;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +13,13 @@ import picocli.CommandLine.Parameters;
 
 /** Options of the commands that run files and folders of images (classify, embed). */
 final class FolderOptions {
+    @Option(names = "--model", paramLabel = "DIR", description = "Model folder (config.json + model.safetensors).")
+    Path model;
+
+    @Option(names = "--random-weights", description = "Instead of --model: ViT-B/16 on deterministic random weights "
+            + "made in memory, as vit bench runs it (to measure throughput without a download).")
+    boolean randomWeights;
+
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image files, and folders searched recursively "
             + "for .jpg, .jpeg, .png and the other suffixes ImageIO reads (other files are skipped and counted).")
     List<Path> paths;
@@ -30,6 +40,9 @@ final class FolderOptions {
 
     /** Checks the values; {@code suffixes} are the output formats the command writes. */
     void validate(CommandLine cl, String... suffixes) {
+        if ((model == null) == !randomWeights) {
+            throw new CommandLine.ParameterException(cl, "give either --model DIR or --random-weights");
+        }
         Common.requirePositive(cl, "--batch", batch);
         if (maxPixels < 1) {
             throw new CommandLine.ParameterException(cl, "--max-pixels must be >= 1, got " + maxPixels);
@@ -38,6 +51,11 @@ final class FolderOptions {
             throw new CommandLine.ParameterException(cl, "--output " + output + ": the name must end in "
                     + String.join(" or ", suffixes));
         }
+    }
+
+    /** The model of --model or --random-weights. */
+    ViTModel load(ViTModel.Options options) throws IOException {
+        return randomWeights ? ViTModel.random(ViTConfig.vitBase16(), 42, options) : ViTModel.load(model, options);
     }
 
     /** The output's suffix, lower case, with its dot ("" without one). */

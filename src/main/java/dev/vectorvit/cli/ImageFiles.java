@@ -1,5 +1,6 @@
 package dev.vectorvit.cli;
 
+import dev.vectorvit.io.Images;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -7,12 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
-import javax.imageio.ImageIO;
 
 /**
  * The image files that command-line arguments name: a file as given (whatever its name), a folder's
@@ -20,9 +16,6 @@ import javax.imageio.ImageIO;
  * tif...), other files counted as skipped.
  */
 record ImageFiles(List<Path> files, int skipped) {
-    private static final Set<String> SUFFIXES = Arrays.stream(ImageIO.getReaderFileSuffixes())
-            .map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
-
     static ImageFiles of(List<Path> arguments) throws IOException {
         List<Path> files = new ArrayList<>();
         int[] skipped = {0};
@@ -35,7 +28,7 @@ record ImageFiles(List<Path> files, int skipped) {
             Files.walkFileTree(argument, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                    if ((attributes.isRegularFile() || Files.isRegularFile(file)) && isImageName(file)) {
+                    if ((attributes.isRegularFile() || Files.isRegularFile(file)) && Images.hasImageSuffix(file.getFileName().toString())) {
                         found.add(file);
                     } else {
                         skipped[0]++;
@@ -53,11 +46,5 @@ record ImageFiles(List<Path> files, int skipped) {
             files.addAll(found);
         }
         return new ImageFiles(List.copyOf(files), skipped[0]);
-    }
-
-    static boolean isImageName(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot > 0 && SUFFIXES.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 }

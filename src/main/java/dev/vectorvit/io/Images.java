@@ -13,11 +13,14 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -42,6 +45,15 @@ public final class Images {
     public static final long WARN_PIXELS = 89_478_485;
     /** The default limit of {@link #read(Path, long)}: Pillow's refusal, twice {@link #WARN_PIXELS}. */
     public static final long MAX_PIXELS = 2 * WARN_PIXELS;
+
+    private static final Set<String> SUFFIXES = Arrays.stream(ImageIO.getReaderFileSuffixes())
+            .map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+
+    /** Whether a file name ends in a suffix ImageIO reads (jpg, jpeg, png, bmp, gif, tif...), in any case. */
+    public static boolean hasImageSuffix(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && dot > name.lastIndexOf('/') + 1 && SUFFIXES.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
 
     /** {@link #read(Path, long)} with the default limit {@link #MAX_PIXELS}. */
     public static BufferedImage read(Path file) throws IOException {

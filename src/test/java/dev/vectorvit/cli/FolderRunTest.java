@@ -175,5 +175,8 @@ final class FolderRunTest {
         assertEquals(2, r.code(), r::toString);
         assertTrue(r.err().startsWith("error: --output " + npy + ": the name must end in .jsonl"), r.err());
         assertFalse(Files.exists(npy));
+        Run neither = vit("embed", folder.toString());
+        assertEquals(2, neither.code(), neither::toString);
+        assertTrue(neither.err().startsWith("error: give either --model DIR or --random-weights"), neither.err());
     }
 }
