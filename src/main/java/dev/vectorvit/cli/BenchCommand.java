@@ -1,5 +1,6 @@
 package dev.vectorvit.cli;
 
+import dev.vectorvit.io.Json;
 import dev.vectorvit.kernels.GemmBlocking;
 import dev.vectorvit.kernels.Simd;
 import dev.vectorvit.model.InferenceSession;
@@ -184,18 +185,15 @@ final class BenchCommand implements Callable<Integer> {
 
         String json() {
             return String.format(Locale.ROOT,
-                    "{\"model\":\"%s\",\"batch\":%d,\"threads\":%d,\"kernels\":\"%s\",\"gemm\":%s,\"iterations\":%d,"
+                    "{\"model\":%s,\"batch\":%d,\"threads\":%d,\"kernels\":%s,\"gemm\":%s,\"iterations\":%d,"
                             + "\"median_ms\":%.3f,\"min_ms\":%.3f,\"max_ms\":%.3f,\"p10_ms\":%.3f,\"p90_ms\":%.3f,"
                             + "\"images_per_s\":%.3f,\"gflops\":%.2f,\"gflop_per_image\":%.4f,\"jvm_start_ms\":%d,"
                             + "\"load_ms\":%.1f,\"first_forward_ms\":%.1f,\"first_logits_since_jvm_start_ms\":%d,"
                             + "\"peak_rss_bytes\":%d}",
-                    escape(model), batch, threads, escape(kernels), gemmJson, iterations, medianMs, minMs, maxMs, p10Ms, p90Ms,
+                    Json.quote(model), batch, threads, Json.quote(kernels), gemmJson, iterations, medianMs, minMs, maxMs, p10Ms,
+                    p90Ms,
                     imagesPerSecond, gflops, gflopPerImage, jvmStartMs, loadMs, firstForwardMs, firstLogitsSinceJvmStartMs,
                     peakRssBytes);
-        }
-
-        private static String escape(String s) {
-            return s.replace("\\", "\\\\").replace("\"", "\\\"");
         }
     }
 }

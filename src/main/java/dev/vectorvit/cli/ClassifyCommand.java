@@ -1,52 +1,49 @@
 package dev.vectorvit.cli;
 
+import dev.vectorvit.io.Json;
+import dev.vectorvit.model.Output;
 import dev.vectorvit.model.Prediction;
 import dev.vectorvit.model.ViTModel;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code vit classify}: the top-K labels of each image. */
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = "Classify PNG or JPEG images with a model folder (Hugging Face or timm layout).")
+        description = "Classify images (files and folders) with a model folder (Hugging Face or timm layout).")
 final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     Common common;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder (config.json + model.safetensors).")
-    Path model;
+    @Mixin
+    FolderOptions folder;
 
     @Option(names = "--top", paramLabel = "K", description = "Labels per image (default ${DEFAULT-VALUE}).")
     int top = 5;
-
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files.")
-    List<Path> images;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         Common.requirePositive(cl, "--top", top);
-        try (ViTModel m = ViTModel.load(model, common.options(cl))) {
-            List<List<Prediction>> all = m.classify(images, top);
-            PrintWriter out = cl.getOut();
-            for (int i = 0; i < images.size(); i++) {
-                out.println(images.get(i));
-                for (Prediction p : all.get(i)) {
-                    out.println(String.format(Locale.ROOT, "  %6.4f  %s", p.probability(), p.label()));
-                }
-            }
+        folder.validate(cl, ".jsonl");
+        try (ViTModel m = folder.load(common.options(cl))) {
+            Results results = folder.output == null ? new TextResults(cl.getOut(), m, top)
+                    : JsonLines.toFile(folder.output, logits -> members(m.top(logits, top)));
+            return FolderRun.run(m, Output.LOGITS, folder, results, "vit classify", cl.getErr());
         }
-        return 0;
+    }
+
+    /** {@code "labels":[...],"probabilities":[...]}, best first. */
+    static String members(List<Prediction> best) {
+        return "\"labels\":" + best.stream().map(p -> Json.quote(p.label())).collect(Collectors.joining(",", "[", "]"))
+                + ",\"probabilities\":" + best.stream().map(p -> Double.toString(p.probability()))
+                .collect(Collectors.joining(",", "[", "]"));
     }
 }

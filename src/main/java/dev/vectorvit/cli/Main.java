@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "vit", mixinStandardHelpOptions = true, version = "vit 0.1.0",
         description = "Vision Transformer inference on the JVM with the Vector API (no native code).",
-        subcommands = {ClassifyCommand.class, PredictCommand.class, ExplainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ClassifyCommand.class, EmbedCommand.class, PredictCommand.class, ExplainCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
@@ -26,7 +27,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: classify, predict, explain or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a command is required: classify, embed, predict, explain or bench");
     }
 
     public static void main(String[] args) {

@@ -13,10 +13,14 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -35,22 +39,51 @@ public final class Images {
     private Images() {}
 
     /**
+     * Pillow's decompression-bomb threshold ({@code Image.MAX_IMAGE_PIXELS}, 1 GiB of 24-bit pixels / 4):
+     * above it Pillow warns, and above twice it refuses the file.
+     */
+    public static final long WARN_PIXELS = 89_478_485;
+    /** The default limit of {@link #read(Path, long)}: Pillow's refusal, twice {@link #WARN_PIXELS}. */
+    public static final long MAX_PIXELS = 2 * WARN_PIXELS;
+
+    private static final Set<String> SUFFIXES = Arrays.stream(ImageIO.getReaderFileSuffixes())
+            .map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+
+    /** Whether a file name ends in a suffix ImageIO reads (jpg, jpeg, png, bmp, gif, tif...), in any case. */
+    public static boolean hasImageSuffix(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && dot > name.lastIndexOf('/') + 1 && SUFFIXES.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    /** {@link #read(Path, long)} with the default limit {@link #MAX_PIXELS}. */
+    public static BufferedImage read(Path file) throws IOException {
+        return read(file, MAX_PIXELS);
+    }
+
+    /**
      * Decodes an image file with ImageIO and converts it to {@link BufferedImage#TYPE_INT_RGB} the way
      * Pillow's {@code convert("RGB")} does: gray is replicated, palettes are looked up, alpha is dropped
      * (not composited), and sample values are taken as stored, without color management. A multi-frame
      * file gives its first frame.
      *
+     * @param maxPixels most pixels (width x height) accepted, checked from the header before decoding
      * @throws java.nio.file.NoSuchFileException if the file does not exist
-     * @throws FormatException naming the file if no ImageIO reader decodes it, or if it is truncated
+     * @throws FormatException naming the file if no ImageIO reader decodes it, if it is truncated, or if
+     *                         its header declares more than {@code maxPixels} pixels
      */
-    public static BufferedImage read(Path file) throws IOException {
+    public static BufferedImage read(Path file, long maxPixels) throws IOException {
         // In memory: ImageIO would otherwise cache a stream in a temporary file, and the missing-file
         // error comes out as NoSuchFileException naming the path.
-        byte[] bytes = Files.readAllBytes(file);
+        return decode(Files.readAllBytes(file), file.toString(), maxPixels);
+    }
+
+    /** {@link #read(Path, long)} of a file's bytes; {@code name} starts every error message. */
+    public static BufferedImage decode(byte[] bytes, String name, long maxPixels) throws FormatException {
+        Checks.positive("maxPixels", maxPixels);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new FormatException(file + ": " + UNDECODABLE);
+                throw new FormatException(name + ": " + UNDECODABLE);
             }
             ImageReader reader = readers.next();
             List<String> truncated = new ArrayList<>();
@@ -64,18 +97,32 @@ public final class Images {
             BufferedImage decoded;
             try {
                 reader.setInput(in, true, true);
+                // The size comes from the header alone: a small file may declare a raster of gigabytes.
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width * height > maxPixels) {
+                    throw new FormatException(String.format(Locale.ROOT,
+                            "%s: %d x %d = %,d pixels is over the limit of %,d (a possible decompression bomb)",
+                            name, width, height, width * height, maxPixels));
+                }
                 decoded = reader.read(0);
+            } catch (FormatException e) {
+                throw e;
             } catch (IOException | RuntimeException e) {
                 // The bytes are in memory, so any I/O failure here is the content's. Decoder plugins also
                 // fail on corrupt data with unchecked exceptions (index out of bounds, negative sizes).
-                throw new FormatException(file + ": " + UNDECODABLE + ": " + e.getMessage(), e);
+                throw new FormatException(name + ": " + UNDECODABLE + ": " + e.getMessage(), e);
             } finally {
                 reader.dispose();
             }
             if (!truncated.isEmpty()) {
-                throw new FormatException(file + ": truncated image (" + truncated.getFirst() + ")");
+                throw new FormatException(name + ": truncated image (" + truncated.getFirst() + ")");
             }
             return toRgb(decoded);
+        } catch (FormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new FormatException(name + ": " + UNDECODABLE + ": " + e.getMessage(), e);
         }
     }
 
@@ -184,6 +231,12 @@ public final class Images {
                 int shorter = (int) Math.floor(height / p.cropPct());
                 int rw = w <= h ? shorter : (int) ((double) ((long) shorter * w) / h);
                 int rh = w <= h ? (int) ((double) ((long) shorter * h) / w) : shorter;
+                // A sliver (1,000,000 x 1) would become a resized image of gigapixels before the crop.
+                if ((double) rw * rh > MAX_PIXELS || rw < 1 || rh < 1) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT, "image is %d x %d (width x height): "
+                            + "resizing its shorter side to %d makes %.0f pixels, over the limit of %,d", w, h, shorter,
+                            (double) rw * rh, MAX_PIXELS));
+                }
                 px = Resampling.resize(px, w, h, rw, rh, p.interpolation());
                 stride = rw;
                 // torchvision CenterCrop: int(round(...)), and Python rounds halves to even like rint.

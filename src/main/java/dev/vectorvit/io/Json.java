@@ -82,6 +82,29 @@ public final class Json {
         return parse(utf8(bytes, source), source);
     }
 
+    /** {@code s} as a JSON string literal, in quotes: quotes, backslashes and control characters escaped. */
+    public static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append("\\u").append(hex(c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
     /** Decodes strict UTF-8: a malformed byte sequence is a FormatException, never a U+FFFD. */
     static String utf8(byte[] bytes, String source) throws FormatException {
         try {

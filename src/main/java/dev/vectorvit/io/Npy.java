@@ -200,7 +200,7 @@ public final class Npy {
     }
 
     /** numpy's 1.0 header for a C-order float32 array, padded so that the data starts 64-byte aligned. */
-    private static byte[] header(long[] shape) {
+    static byte[] header(long[] shape) {
         StringBuilder dict = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': ")
                 .append(tuple(shape)).append(", }");
         if (shape.length > 0) {

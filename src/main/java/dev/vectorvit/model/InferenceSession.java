@@ -53,7 +53,7 @@ public final class InferenceSession implements AutoCloseable {
     private Arena arena;
     private long reservedBytes;
     private int capacity;
-    private MemorySegment x, xn, qkv, ctx, hidden, patches, scores, cls, out;
+    private MemorySegment x, xn, qkv, ctx, hidden, patches, scores, cls, logitsBuffer;
     private boolean closed;
 
     // Per-operation wall time, summed over passes while profiling is on; attention's parts are timed
@@ -172,14 +172,14 @@ public final class InferenceSession implements AutoCloseable {
             patches = Memory.floats(next, (long) batch * c.patches() * c.patchFloats());
             scores = Memory.floats(next, (long) team.size() * c.tokens() * c.tokens());
             cls = Memory.floats(next, (long) batch * d);
-            out = Memory.floats(next, (long) batch * c.classes());
+            logitsBuffer = Memory.floats(next, (long) batch * c.classes());
         } catch (RuntimeException | Error e) {
             next.close();
             throw e;
         }
         arena = next;
         reservedBytes = x.byteSize() + xn.byteSize() + ctx.byteSize() + qkv.byteSize() + hidden.byteSize()
-                + patches.byteSize() + scores.byteSize() + cls.byteSize() + out.byteSize();
+                + patches.byteSize() + scores.byteSize() + cls.byteSize() + logitsBuffer.byteSize();
         capacity = batch;
     }
 
@@ -211,13 +211,28 @@ public final class InferenceSession implements AutoCloseable {
     /** {@link #forward} that also shows the intermediates "embeddings", "block{i}" and "final_norm_cls". */
     public void forward(MemorySegment input, long inputOffset, int batch, MemorySegment logits, long logitsOffset,
                         Probe probe) {
+        run(input, inputOffset, batch, logits, logitsOffset, probe, true);
+    }
+
+    /**
+     * Like {@link #forward}, but writes batch x hidden embeddings at float offset {@code embeddingsOffset}
+     * instead of logits: the class token after the final LayerNorm (Hugging Face's
+     * {@code last_hidden_state[:, 0]}), the head's input.
+     */
+    public void embed(MemorySegment input, long inputOffset, int batch, MemorySegment embeddings, long embeddingsOffset) {
+        run(input, inputOffset, batch, embeddings, embeddingsOffset, null, false);
+    }
+
+    /** The forward pass to the head ({@code head}: logits into out) or to the final LayerNorm (class rows into out). */
+    private void run(MemorySegment input, long inputOffset, int batch, MemorySegment out, long outOffset, Probe probe,
+                     boolean head) {
         if (closed) {
             throw new IllegalStateException("session is closed");
         }
         model.requireOpen();
         Checks.positive("batch", batch);
         Checks.vector("input", input, inputOffset, (long) batch * c.imageFloats());
-        Checks.vector("logits", logits, logitsOffset, (long) batch * c.classes());
+        Checks.vector(head ? "logits" : "embeddings", out, outOffset, (long) batch * (head ? c.classes() : c.hidden()));
         reserve(batch);
         this.batch = batch;
         ViTWeights w = model.weights();
@@ -241,13 +256,18 @@ public final class InferenceSession implements AutoCloseable {
         layer = null;
         // Final LayerNorm of the class tokens only (rows 0, t, 2t, ...), then the head.
         long th = clock();
-        LayerNorm.apply(batch, d, x, 0, t * d, w.normWeight(), 0, w.normBias(), 0, c.eps(), cls, 0, d);
-        if (probe != null) {
-            probe.tensor("final_norm_cls", cls, 0, batch, d, d);
+        if (head) {
+            LayerNorm.apply(batch, d, x, 0, t * d, w.normWeight(), 0, w.normBias(), 0, c.eps(), cls, 0, d);
+            if (probe != null) {
+                probe.tensor("final_norm_cls", cls, 0, batch, d, d);
+            }
+            // On the team into the workspace, then into the caller's segment, which may be confined to this thread.
+            gemm.multiply(batch, cls, 0, d, w.headWeight(), 0f, logitsBuffer, 0, c.classes(), w.headBias(), 0,
+                    Activation.NONE);
+            MemorySegment.copy(logitsBuffer, 0, out, outOffset * Float.BYTES, (long) batch * c.classes() * Float.BYTES);
+        } else {
+            LayerNorm.apply(batch, d, x, 0, t * d, w.normWeight(), 0, w.normBias(), 0, c.eps(), out, outOffset, d);
         }
-        // Into the workspace, then the caller's segment, which may be confined to the calling thread.
-        gemm.multiply(batch, cls, 0, d, w.headWeight(), 0f, out, 0, c.classes(), w.headBias(), 0, Activation.NONE);
-        MemorySegment.copy(out, 0, logits, logitsOffset * Float.BYTES, (long) batch * c.classes() * Float.BYTES);
         lap(Op.HEAD, th);
         if (profiling) {
             profiledPasses++;

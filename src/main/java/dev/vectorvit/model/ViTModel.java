@@ -126,7 +126,16 @@ public final class ViTModel implements AutoCloseable {
 
     /** Runs a batch with a pooled session (see {@link InferenceSession#forward}). */
     public void forward(MemorySegment input, long inputOffset, int batch, MemorySegment logits, long logitsOffset) {
-        withSession(s -> s.forward(input, inputOffset, batch, logits, logitsOffset));
+        run(Output.LOGITS, input, inputOffset, batch, logits, logitsOffset);
+    }
+
+    /** Embeddings (batch x hidden) of a batch with a pooled session (see {@link InferenceSession#embed}). */
+    public void embed(MemorySegment input, long inputOffset, int batch, MemorySegment embeddings, long embeddingsOffset) {
+        run(Output.EMBEDDING, input, inputOffset, batch, embeddings, embeddingsOffset);
+    }
+
+    private void run(Output output, MemorySegment input, long inputOffset, int batch, MemorySegment out, long outOffset) {
+        withSession(s -> output.run(s, input, inputOffset, batch, out, outOffset));
     }
 
     /** Runs {@code work} on a session taken from the pool, and gives it back. */
@@ -149,12 +158,22 @@ public final class ViTModel implements AutoCloseable {
 
     /** Logits [batch x classes] of float32 NCHW images given as an array. */
     public float[] logits(float[] images, int batch) {
+        return outputs(Output.LOGITS, images, batch);
+    }
+
+    /** Embeddings [batch x hidden] of float32 NCHW images given as an array (see {@link #embed}). */
+    public float[] embeddings(float[] images, int batch) {
+        return outputs(Output.EMBEDDING, images, batch);
+    }
+
+    private float[] outputs(Output output, float[] images, int batch) {
         requireImages(images, batch);
+        int width = output.width(config);
         try (Arena a = Arena.ofShared()) {
             MemorySegment in = Memory.copyOf(a, images);
-            MemorySegment out = Memory.floats(a, (long) batch * config.classes());
-            forward(in, 0, batch, out, 0);
-            return Memory.toArray(out, 0, batch * config.classes());
+            MemorySegment out = Memory.floats(a, (long) batch * width);
+            run(output, in, 0, batch, out, 0);
+            return Memory.toArray(out, 0, batch * width);
         }
     }
 

@@ -67,14 +67,14 @@ final class CliTest {
     void helpListsTheCommands() {
         Run r = vit("--help");
         assertEquals(0, r.code(), r::toString);
-        for (String command : List.of("classify", "predict", "explain", "bench")) {
+        for (String command : List.of("classify", "embed", "predict", "explain", "bench")) {
             assertTrue(r.out().contains(command), "--help lists " + command + ": " + r.out());
         }
         assertEquals("", r.err());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"classify", "predict", "explain", "bench"})
+    @ValueSource(strings = {"classify", "embed", "predict", "explain", "bench"})
     void subcommandHelp(String command) {
         Run r = vit(command, "--help");
         assertEquals(0, r.code(), r::toString);
@@ -217,9 +217,12 @@ final class CliTest {
     }
 
     @Test
-    void classifyAnUndecodableImage() throws IOException {
+    void classifyAnUndecodableImageReportsItAndGoesOn() throws IOException {
         Path bad = Files.writeString(tmp.resolve("bad.jpg"), "not a JPEG");
-        vit("classify", "--model", MODEL, image(), bad.toString()).failedWith("error: " + bad + ": ");
+        Run r = vit("classify", "--quiet", "--model", MODEL, bad.toString(), image());
+        assertEquals(1, r.code(), r::toString);
+        assertEquals(List.of("error: " + bad + ": not a decodable image (PNG, JPEG, BMP, GIF)"), r.errLines());
+        assertEquals(image(), r.out().lines().findFirst().orElseThrow());
     }
 
     // ---- explain ----

@@ -241,4 +241,12 @@ class JsonTest {
         FormatException e = assertThrows(FormatException.class, () -> Json.parse(over));
         assertEquals(over + ": larger than the 16 MiB limit for JSON files", e.getMessage());
     }
+
+    @Test
+    void quoteWritesLiteralsTheParserReadsBack() throws FormatException {
+        assertEquals("\"a\\\"b\\\\c\\n\\t\\u0001\u00e9\"", Json.quote("a\"b\\c\n\t\u0001\u00e9"));
+        for (String s : List.of("", "photos/cat 1.jpg", "C:\\photos\\x.png", "tab\there", "\u0000\u001f\u007f", "\ud83d\ude00")) {
+            assertEquals(s, Json.parse(Json.quote(s), "quoted"));
+        }
+    }
 }

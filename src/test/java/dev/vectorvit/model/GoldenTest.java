@@ -63,6 +63,9 @@ class GoldenTest {
             // The pooled path gives the same bits as this session.
             float[] pooled = model.logits(Fixtures.toFloats(input), batch);
             assertArrayEquals(got, pooled);
+            // Embeddings: the class token after the final LayerNorm, as PyTorch computes it.
+            double[] cls = Npy.read(TestResources.path(dir + "final_norm_cls.npy")).toDoubles();
+            Fixtures.assertClose("embeddings", cls, model.embeddings(Fixtures.toFloats(input), batch), INTERMEDIATE_TOLERANCE);
         }
     }
 }

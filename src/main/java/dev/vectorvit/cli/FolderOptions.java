@@ -1,0 +1,67 @@
+package dev.vectorvit.cli;
+
+import dev.vectorvit.io.Images;
+import dev.vectorvit.model.ViTConfig;
+import dev.vectorvit.model.ViTModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Options of the commands that run files and folders of images (classify, embed). */
+final class FolderOptions {
+    @Option(names = "--model", paramLabel = "DIR", description = "Model folder (config.json + model.safetensors).")
+    Path model;
+
+    @Option(names = "--random-weights", description = "Instead of --model: ViT-B/16 on deterministic random weights "
+            + "made in memory, as vit bench runs it (to measure throughput without a download).")
+    boolean randomWeights;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image files, and folders searched recursively "
+            + "for .jpg, .jpeg, .png and the other suffixes ImageIO reads (other files are skipped and counted).")
+    List<Path> paths;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
+    int batch = 8;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the results to FILE.jsonl (one object per "
+            + "image) or, for embeddings, FILE.npy (float32 [N, D]) with FILE.paths.txt beside it.")
+    Path output;
+
+    @Option(names = "--quiet", description = "No progress on stderr (errors are still printed).")
+    boolean quiet;
+
+    @Option(names = "--max-pixels", paramLabel = "N", description = "Refuse an image whose header declares more "
+            + "pixels than this, before decoding it (default ${DEFAULT-VALUE}, as Pillow).")
+    long maxPixels = Images.MAX_PIXELS;
+
+    /** Checks the values; {@code suffixes} are the output formats the command writes. */
+    void validate(CommandLine cl, String... suffixes) {
+        if ((model == null) == !randomWeights) {
+            throw new CommandLine.ParameterException(cl, "give either --model DIR or --random-weights");
+        }
+        Common.requirePositive(cl, "--batch", batch);
+        if (maxPixels < 1) {
+            throw new CommandLine.ParameterException(cl, "--max-pixels must be >= 1, got " + maxPixels);
+        }
+        if (output != null && !List.of(suffixes).contains(suffix())) {
+            throw new CommandLine.ParameterException(cl, "--output " + output + ": the name must end in "
+                    + String.join(" or ", suffixes));
+        }
+    }
+
+    /** The model of --model or --random-weights. */
+    ViTModel load(ViTModel.Options options) throws IOException {
+        return randomWeights ? ViTModel.random(ViTConfig.vitBase16(), 42, options) : ViTModel.load(model, options);
+    }
+
+    /** The output's suffix, lower case, with its dot ("" without one). */
+    String suffix() {
+        String name = output.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
+    }
+}
