@@ -56,7 +56,7 @@ record VitPeersSection(PeersData data, Run run) implements Section {
         switch (engine) {
             case "vectorvit" -> {
                 parts.add("kernels " + m.get("kernels"));
-                parts.add("weights in " + m.get("layout") + " layout, memory-mapped");
+                parts.add("weights in " + m.get("layout") + " layout, packed at load");
             }
             case "onnxruntime" -> parts.add(String.valueOf(m.get("options")));
             case "pytorch" -> {
