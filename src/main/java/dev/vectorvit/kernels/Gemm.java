@@ -93,23 +93,13 @@ public final class Gemm implements ThreadTeam.Job {
         }
         this.transA = transA;
         this.transB = transB;
-        this.m = m;
         this.n = n;
         this.k = k;
         this.alpha = alpha;
-        this.a = a;
-        this.aOff = aOff;
-        this.lda = lda;
         this.b = b;
         this.bOff = bOff;
         this.ldb = ldb;
-        this.beta = beta;
-        this.c = c;
-        this.cOff = cOff;
-        this.ldc = ldc;
-        this.bias = bias;
-        this.biasOff = biasOff;
-        this.act = act;
+        setCall(m, a, aOff, lda, beta, c, cOff, ldc, bias, biasOff, act);
         try {
             team.run(this);
         } finally {
@@ -141,7 +131,8 @@ public final class Gemm implements ThreadTeam.Job {
         if (bias != null) {
             requireShared("bias", bias);
         }
-        setPacked(m, a, aOff, lda, w, beta, c, cOff, ldc, bias, biasOff, act);
+        this.w = w;
+        setCall(m, a, aOff, lda, beta, c, cOff, ldc, bias, biasOff, act);
         try {
             int block = blockRows(m, w.k());
             for (blockRow0 = 0; blockRow0 < m; blockRow0 += block) {
@@ -177,13 +168,13 @@ public final class Gemm implements ThreadTeam.Job {
         multiplyRect(s, w, pack, roundUp(m, MicroKernel.MR), 0, 0, m, 0, w.n(), beta, c, cOff, ldc, bias, biasOff, act);
     }
 
-    private void setPacked(int m, MemorySegment a, long aOff, int lda, PackedMatrix w, float beta,
-                           MemorySegment c, long cOff, int ldc, MemorySegment bias, long biasOff, Activation act) {
+    /** The fields of the call in flight that both forms of the product share (read by the team's jobs). */
+    private void setCall(int m, MemorySegment a, long aOff, int lda, float beta, MemorySegment c, long cOff, int ldc,
+                         MemorySegment bias, long biasOff, Activation act) {
         this.m = m;
         this.a = a;
         this.aOff = aOff;
         this.lda = lda;
-        this.w = w;
         this.beta = beta;
         this.c = c;
         this.cOff = cOff;
