@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.FloatVector;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -342,5 +343,13 @@ final class CliTest {
         assertInstanceOf(Long.class, json.get("peak_rss_bytes"));
         assertEquals(MODEL, json.get("model"));
         assertEquals(2L, json.get("iterations"));
+        // The GEMM's register tile and blocking, as this JVM chose them (6 x 2 vectors of this machine's width).
+        Map<String, Object> gemm = Json.object(json.get("gemm"), "gemm", "stdout");
+        assertEquals(6L, gemm.get("tile_rows"));
+        assertEquals(2L * FloatVector.SPECIES_PREFERRED.length(), gemm.get("tile_cols"));
+        for (String key : List.of("kc", "mc", "nc")) {
+            assertTrue(Json.number(gemm.get(key), key, "stdout") > 0, key);
+        }
+        assertTrue(List.of("row strips", "k-major").contains(gemm.get("a_panels")), gemm.toString());
     }
 }

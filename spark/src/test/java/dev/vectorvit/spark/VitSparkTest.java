@@ -69,7 +69,9 @@ class VitSparkTest {
         byte[] png = Files.readAllBytes(folder.resolve("img00.png"));
         Files.write(folder.resolve("truncated.png"), Arrays.copyOf(png, png.length / 2));
         model = ViTModel.load(Path.of(MODEL));
+        // Local mode on the loopback interface only: the test opens no port on the machine's address.
         spark = SparkSession.builder().master("local[2]").appName("VitSparkTest")
+                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "3").getOrCreate();
     }
 
