@@ -78,7 +78,7 @@ public final class ViTModel implements AutoCloseable {
         // The weights are packed or copied into the model's own memory, so the file is closed (unmapped) after.
         Arena arena = Arena.ofShared();
         try (SafeTensors st = SafeTensors.open(src.weightsFile())) {
-            return new ViTModel(src.config(), WeightLoader.load(st, src, arena), options, arena, src);
+            return new ViTModel(src.config(), WeightLoader.load(st, src, arena, options.threads()), options, arena, src);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;

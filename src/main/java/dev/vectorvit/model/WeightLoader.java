@@ -5,11 +5,17 @@ import dev.vectorvit.io.SafeTensors;
 import dev.vectorvit.kernels.PackedMatrix;
 import dev.vectorvit.tensor.Memory;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Maps a checkpoint's tensors to {@link ViTWeights} by their Hugging Face or timm names, checking every
@@ -21,20 +27,25 @@ final class WeightLoader {
     private final ModelSource src;
     private final ViTConfig c;
     private final Arena arena;
+    private final int threads;
+    /** While true, each tensor is only checked (name and shape), nothing is read or made. */
+    private boolean checkOnly;
 
-    private WeightLoader(SafeTensors st, ModelSource src, Arena arena) {
+    private WeightLoader(SafeTensors st, ModelSource src, Arena arena, int threads) {
         this.st = st;
         this.src = src;
         this.c = src.config();
         this.arena = arena;
+        this.threads = threads;
     }
 
-    static ViTWeights load(SafeTensors st, ModelSource src, Arena arena) throws IOException {
+    /** The model's weights, its blocks packed by up to {@code threads} threads at once. */
+    static ViTWeights load(SafeTensors st, ModelSource src, Arena arena, int threads) throws IOException {
         if (!st.contains(src.layout().marker())) {
             throw new FormatException(src.weightsFile() + ": no tensor '" + src.layout().marker() + "': the weights are not in the "
                     + src.layout() + " layout that " + src.configFile().getFileName() + " describes");
         }
-        ViTWeights w = new WeightLoader(st, src, arena).weights();
+        ViTWeights w = new WeightLoader(st, src, arena, threads).weights();
         // Blocks beyond the config's depth would be ignored silently, and the logits wrong.
         ViTConfig c = src.config();
         String extra = (src.layout() == Layout.HUGGING_FACE ? "vit.encoder.layer." : "blocks.") + c.layers() + ".";
@@ -50,22 +61,81 @@ final class WeightLoader {
         int d = c.hidden(), t = c.tokens(), p = c.patchSize();
         boolean hf = src.layout() == Layout.HUGGING_FACE;
         String e = hf ? "vit.embeddings." : "";
-        // Grown as blocks are found: the config's depth is not trusted to size an array before the
-        // weights confirm it (a depth of 2^31 - 1 fails at the first missing block, not with an OutOfMemoryError).
-        List<ViTWeights.Layer> layers = new ArrayList<>();
-        for (int i = 0; i < c.layers(); i++) {
-            layers.add(hf ? hfLayer(i) : timmLayer(i));
-        }
+        ViTWeights.Layer[] layers = layers(hf);
         return new ViTWeights(
                 copy(e + "cls_token", 1, 1, d),
                 copy(hf ? e + "position_embeddings" : "pos_embed", 1, t, d),
                 linear(hf ? e + "patch_embeddings.projection.weight" : "patch_embed.proj.weight", d, c.channels(), p, p),
                 copy(hf ? e + "patch_embeddings.projection.bias" : "patch_embed.proj.bias", d),
-                layers.toArray(ViTWeights.Layer[]::new),
+                layers,
                 copy(hf ? "vit.layernorm.weight" : "norm.weight", d),
                 copy(hf ? "vit.layernorm.bias" : "norm.bias", d),
                 linear(hf ? "classifier.weight" : "head.weight", c.classes(), d),
                 copy(hf ? "classifier.bias" : "head.bias", c.classes()));
+    }
+
+    /**
+     * The blocks, packed on several threads: first touch of the packed memory is most of a load, and it
+     * scales with threads (two threads halved it on a 2-core VM). Every block's tensors are checked first,
+     * in order, so a bad file gets the same error as one read serially, and the config's depth sizes
+     * nothing before the file confirms it (a depth of 2^31 - 1 fails at the first missing block).
+     */
+    private ViTWeights.Layer[] layers(boolean hf) throws IOException {
+        checkOnly = true;
+        for (int i = 0; i < c.layers(); i++) {
+            layer(hf, i);
+        }
+        checkOnly = false;
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, c.layers())));
+        try {
+            List<Future<ViTWeights.Layer>> blocks = new ArrayList<>();
+            for (int i = 0; i < c.layers(); i++) {
+                int index = i;
+                blocks.add(pool.submit(() -> layer(hf, index)));
+            }
+            ViTWeights.Layer[] out = new ViTWeights.Layer[c.layers()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = result(blocks.get(i));
+            }
+            return out;
+        } finally {
+            // Blocks still being packed when one failed write into the arena the caller closes next: wait.
+            pool.shutdownNow();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private ViTWeights.Layer layer(boolean hf, int i) throws IOException {
+        return hf ? hfLayer(i) : timmLayer(i);
+    }
+
+    /** The block a task made, its failure rethrown as it was thrown. */
+    private static ViTWeights.Layer result(Future<ViTWeights.Layer> block) throws IOException {
+        try {
+            return block.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while loading the weights");
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case RuntimeException r -> throw r;
+                case Error err -> throw err;
+                default -> throw new IllegalStateException(e.getCause());
+            }
+        }
     }
 
     private ViTWeights.Layer hfLayer(int i) throws IOException {
@@ -97,6 +167,9 @@ final class WeightLoader {
     /** A tensor of shape {@code expected} copied into the model's memory. */
     private MemorySegment copy(String name, long... expected) throws IOException {
         check(name, expected);
+        if (checkOnly) {
+            return null;
+        }
         return st.read(name, data -> {
             MemorySegment out = Memory.floats(arena, data.byteSize() / Float.BYTES);
             out.copyFrom(data);
@@ -107,6 +180,9 @@ final class WeightLoader {
     /** A weight [out, in...] (trailing dimensions flattened into in), packed for the GEMM. */
     private PackedMatrix linear(String name, long... expected) throws IOException {
         check(name, expected);
+        if (checkOnly) {
+            return null;
+        }
         int out = (int) expected[0];
         return st.read(name, data -> {
             int in = (int) (data.byteSize() / Float.BYTES / out);
@@ -116,6 +192,9 @@ final class WeightLoader {
 
     /** Weights [rows, cols] stacked into one [names x rows, cols] (Hugging Face's separate q, k and v), packed. */
     private PackedMatrix stackedLinear(int rows, int cols, String... names) throws IOException {
+        if (checkOnly) {
+            return check(new long[] {rows, cols}, names);
+        }
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment all = stack(scratch, new long[] {rows, cols}, names);
             return PackedMatrix.pack(all, 0, cols, names.length * rows, cols, arena);
@@ -124,6 +203,9 @@ final class WeightLoader {
 
     /** Vectors [rows] stacked into one [names x rows] in the model's memory. */
     private MemorySegment stackedVector(int rows, String... names) throws IOException {
+        if (checkOnly) {
+            return check(new long[] {rows}, names);
+        }
         return stack(arena, new long[] {rows}, names);
     }
 
@@ -136,6 +218,14 @@ final class WeightLoader {
             st.read(names[i], data -> all.asSlice(at, floats * Float.BYTES).copyFrom(data));
         }
         return all;
+    }
+
+    /** Checks each tensor of {@code names} against {@code shape}; returns null (there is nothing to make). */
+    private <T> T check(long[] shape, String... names) throws FormatException {
+        for (String name : names) {
+            check(name, shape);
+        }
+        return null;
     }
 
     /** Checks that the tensor exists with shape {@code expected}. */
