@@ -150,7 +150,11 @@ public final class Gemm implements ThreadTeam.Job {
         }
     }
 
-    /** {@link #multiply(int, MemorySegment, long, int, PackedMatrix, float, MemorySegment, long, int, MemorySegment, long, Activation)} on the calling thread alone, with member {@code member}'s buffers. */
+    /**
+     * The packed product ({@link #multiply(int, MemorySegment, long, int, PackedMatrix, float, MemorySegment,
+     * long, int, MemorySegment, long, Activation)}) on the calling thread alone, with member {@code member}'s
+     * buffers.
+     */
     public void multiplyOn(int member, int m, MemorySegment a, long aOff, int lda, PackedMatrix w, float beta,
                            MemorySegment c, long cOff, int ldc, MemorySegment bias, long biasOff, Activation act) {
         checkPacked(m, a, aOff, lda, w, c, cOff, ldc, bias, biasOff, act);
