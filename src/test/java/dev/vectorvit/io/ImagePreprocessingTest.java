@@ -81,6 +81,60 @@ class ImagePreprocessingTest {
         assertBad(HF, "image_size", () -> ImagePreprocessing.huggingFace(null, 0, HF));
     }
 
+    /** Each processor's transformers defaults: size, crop, filter, mean and std. */
+    @Test
+    void huggingFaceProcessorDefaults() throws FormatException {
+        ImagePreprocessing clip = hf(Map.of("image_processor_type", "CLIPImageProcessor"));
+        assertEquals(ResizeMode.SHORTEST_EDGE_THEN_CENTER_CROP, clip.resizeMode());
+        assertArrayEquals(new int[] {224, 224, 224, 224},
+                new int[] {clip.resizeHeight(), clip.resizeWidth(), clip.height(), clip.width()});
+        assertEquals(Interpolation.BICUBIC, clip.interpolation());
+        assertArrayEquals(new float[] {0.48145466f, 0.4578275f, 0.40821073f}, clip.mean());
+        assertArrayEquals(new float[] {0.26862954f, 0.26130258f, 0.27577711f}, clip.std());
+
+        ImagePreprocessing bit = hf(Map.of("image_processor_type", "BitImageProcessorFast", "size", 256L));
+        assertEquals(ResizeMode.SHORTEST_EDGE_THEN_CENTER_CROP, bit.resizeMode());
+        assertArrayEquals(new int[] {256, 224, 224}, new int[] {bit.resizeHeight(), bit.height(), bit.width()});
+
+        ImagePreprocessing deit = hf(Map.of("feature_extractor_type", "DeiTFeatureExtractor"));
+        assertEquals(ResizeMode.STRETCH_THEN_CENTER_CROP, deit.resizeMode());
+        assertArrayEquals(new int[] {256, 256, 224, 224},
+                new int[] {deit.resizeHeight(), deit.resizeWidth(), deit.height(), deit.width()});
+        assertEquals(Interpolation.BICUBIC, deit.interpolation());
+        assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, deit.mean());
+
+        ImagePreprocessing siglip = hf(Map.of("image_processor_type", "SiglipImageProcessor",
+                "size", Map.of("height", 384L, "width", 384L), "resample", 2L));
+        assertEquals(ResizeMode.STRETCH, siglip.resizeMode());
+        assertArrayEquals(new int[] {384, 384}, new int[] {siglip.height(), siglip.width()});
+        assertEquals(Interpolation.BILINEAR, siglip.interpolation());
+        assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, siglip.std());
+        assertEquals(Interpolation.BICUBIC, hf(Map.of("image_processor_type", "SiglipImageProcessor")).interpolation());
+
+        ImagePreprocessing noCrop = hf(Map.of("image_processor_type", "DeiTImageProcessor", "do_center_crop", false,
+                "size", Map.of("height", 200L, "width", 300L)));
+        assertEquals(ResizeMode.STRETCH, noCrop.resizeMode());
+        assertArrayEquals(new int[] {200, 300}, new int[] {noCrop.height(), noCrop.width()});
+    }
+
+    @Test
+    void huggingFaceProcessorsRejectWhatTheyCannotDo() {
+        FormatException e = assertThrows(FormatException.class, () -> hf(Map.of("image_processor_type", "DPTImageProcessor")));
+        assertEquals(HF + ": image processor \"DPTImageProcessor\" is not supported; supported: ViTImageProcessor, "
+                + "DeiTImageProcessor, BitImageProcessor, CLIPImageProcessor, SiglipImageProcessor", e.getMessage());
+        assertBad(HF, "image processor 7", () -> hf(Map.of("image_processor_type", 7L)));
+        assertBad(HF, "do_center_crop", () -> hf(Map.of("image_processor_type", "SiglipImageProcessor",
+                "do_center_crop", true)));
+        assertBad(HF, "shortest_edge", () -> hf(Map.of("image_processor_type", "CLIPImageProcessor",
+                "do_center_crop", false)));
+        assertBad(HF, "crop_size", () -> hf(Map.of("image_processor_type", "CLIPImageProcessor", "size", 200L)));
+        assertBad(HF, "crop_size.width", () -> hf(Map.of("image_processor_type", "CLIPImageProcessor",
+                "crop_size", Map.of("height", 224L, "width", -1L))));
+        assertBad(HF, "longest_edge", () -> hf(Map.of("image_processor_type", "CLIPImageProcessor",
+                "size", Map.of("shortest_edge", 224L, "longest_edge", 300L))));
+        assertBad(HF, "do_resize", () -> hf(Map.of("image_processor_type", "BitImageProcessor", "do_resize", false)));
+    }
+
     @Test
     void timmDefaultsAreResolveDataConfigs() throws FormatException {
         for (Map<String, Object> config : List.of(Map.<String, Object>of(), nulls("input_size", "crop_pct", "crop_mode"))) {
