@@ -7,8 +7,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
@@ -26,12 +30,18 @@ import net.jqwik.api.constraints.IntRange;
  */
 final class PositionGridProperties {
 
+    /** A grid of gh x gw positions with d channels, resized to oh x ow. */
+    record Sizes(int gh, int gw, int d, int oh, int ow) {}
+
+    @Provide
+    Arbitrary<Sizes> sizes() {
+        Arbitrary<Integer> side = Arbitraries.integers().between(1, 40);
+        return Combinators.combine(side, side, Arbitraries.integers().between(1, 5), side, side).as(Sizes::new);
+    }
+
     @Property(tries = 300)
-    void matchesDenseMatrixReference(@ForAll @IntRange(min = 1, max = 40) int gh,
-                                     @ForAll @IntRange(min = 1, max = 40) int gw,
-                                     @ForAll @IntRange(min = 1, max = 5) int d,
-                                     @ForAll @IntRange(min = 1, max = 40) int oh,
-                                     @ForAll @IntRange(min = 1, max = 40) int ow, @ForAll long seed) {
+    void matchesDenseMatrixReference(@ForAll("sizes") Sizes sizes, @ForAll long seed) {
+        int gh = sizes.gh(), gw = sizes.gw(), d = sizes.d(), oh = sizes.oh(), ow = sizes.ow();
         try (Arena arena = Arena.ofConfined()) {
             Random r = new Random(seed);
             float[] grid = new float[gh * gw * d];

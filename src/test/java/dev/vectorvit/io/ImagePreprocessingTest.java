@@ -85,36 +85,34 @@ class ImagePreprocessingTest {
     @Test
     void huggingFaceProcessorDefaults() throws FormatException {
         ImagePreprocessing clip = hf(Map.of("image_processor_type", "CLIPImageProcessor"));
-        assertEquals(ResizeMode.SHORTEST_EDGE_THEN_CENTER_CROP, clip.resizeMode());
-        assertArrayEquals(new int[] {224, 224, 224, 224},
-                new int[] {clip.resizeHeight(), clip.resizeWidth(), clip.height(), clip.width()});
-        assertEquals(Interpolation.BICUBIC, clip.interpolation());
+        assertGeometry(clip, ResizeMode.SHORTEST_EDGE_THEN_CENTER_CROP, 224, 224, 224, 224, Interpolation.BICUBIC);
         assertArrayEquals(new float[] {0.48145466f, 0.4578275f, 0.40821073f}, clip.mean());
         assertArrayEquals(new float[] {0.26862954f, 0.26130258f, 0.27577711f}, clip.std());
 
         ImagePreprocessing bit = hf(Map.of("image_processor_type", "BitImageProcessorFast", "size", 256L));
-        assertEquals(ResizeMode.SHORTEST_EDGE_THEN_CENTER_CROP, bit.resizeMode());
-        assertArrayEquals(new int[] {256, 224, 224}, new int[] {bit.resizeHeight(), bit.height(), bit.width()});
+        assertGeometry(bit, ResizeMode.SHORTEST_EDGE_THEN_CENTER_CROP, 256, 256, 224, 224, Interpolation.BICUBIC);
 
         ImagePreprocessing deit = hf(Map.of("feature_extractor_type", "DeiTFeatureExtractor"));
-        assertEquals(ResizeMode.STRETCH_THEN_CENTER_CROP, deit.resizeMode());
-        assertArrayEquals(new int[] {256, 256, 224, 224},
-                new int[] {deit.resizeHeight(), deit.resizeWidth(), deit.height(), deit.width()});
-        assertEquals(Interpolation.BICUBIC, deit.interpolation());
+        assertGeometry(deit, ResizeMode.STRETCH_THEN_CENTER_CROP, 256, 256, 224, 224, Interpolation.BICUBIC);
         assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, deit.mean());
 
         ImagePreprocessing siglip = hf(Map.of("image_processor_type", "SiglipImageProcessor",
                 "size", Map.of("height", 384L, "width", 384L), "resample", 2L));
-        assertEquals(ResizeMode.STRETCH, siglip.resizeMode());
-        assertArrayEquals(new int[] {384, 384}, new int[] {siglip.height(), siglip.width()});
-        assertEquals(Interpolation.BILINEAR, siglip.interpolation());
+        assertGeometry(siglip, ResizeMode.STRETCH, 384, 384, 384, 384, Interpolation.BILINEAR);
         assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, siglip.std());
         assertEquals(Interpolation.BICUBIC, hf(Map.of("image_processor_type", "SiglipImageProcessor")).interpolation());
 
         ImagePreprocessing noCrop = hf(Map.of("image_processor_type", "DeiTImageProcessor", "do_center_crop", false,
                 "size", Map.of("height", 200L, "width", 300L)));
-        assertEquals(ResizeMode.STRETCH, noCrop.resizeMode());
-        assertArrayEquals(new int[] {200, 300}, new int[] {noCrop.height(), noCrop.width()});
+        assertGeometry(noCrop, ResizeMode.STRETCH, 200, 300, 200, 300, Interpolation.BICUBIC);
+    }
+
+    private static void assertGeometry(ImagePreprocessing p, ResizeMode mode, int resizeHeight, int resizeWidth,
+                                       int height, int width, Interpolation interpolation) {
+        assertEquals(mode, p.resizeMode());
+        assertArrayEquals(new int[] {resizeHeight, resizeWidth, height, width},
+                new int[] {p.resizeHeight(), p.resizeWidth(), p.height(), p.width()});
+        assertEquals(interpolation, p.interpolation());
     }
 
     @Test
