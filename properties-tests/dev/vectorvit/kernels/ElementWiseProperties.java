@@ -16,12 +16,12 @@ import net.jqwik.api.Provide;
 /**
  * The element-wise kernels: add, addBias and scale are one float operation per element, so they must
  * equal Java's float arithmetic bit for bit; the activations must stay within ElementWise's documented
- * bound |y - ref| <= 2e-6 max(1, |x|) of the double references {@link ScalarKernels#geluErf} and
- * {@link ScalarKernels#geluTanh} (NONE copies the bits). Outputs may be their input (in place); padding
+ * bound |y - ref| <= 2e-6 max(1, |x|) of the double references {@link ScalarKernels#geluErf},
+ * {@link ScalarKernels#geluTanh} and {@link ScalarKernels#quickGelu} (NONE copies the bits). Outputs may be their input (in place); padding
  * around every output stays untouched.
  */
 final class ElementWiseProperties {
-    /** ElementWise's documented GELU bound, relative to max(1, |x|). */
+    /** ElementWise's documented activation bound, relative to max(1, |x|). */
     private static final double GELU_ERROR = 2e-6;
 
     @Provide

@@ -28,7 +28,18 @@ public final class ImagePreprocessing {
          * The shorter side to {@code floor(size / cropPct)} keeping the aspect ratio, then the centered
          * {@code size x size} crop (timm's evaluation transform with crop mode "center").
          */
-        SHORTER_SIDE_THEN_CENTER_CROP
+        SHORTER_SIDE_THEN_CENTER_CROP,
+        /**
+         * The shorter side to {@link #resizeHeight()} (the shortest edge), the longer one to
+         * {@code int(edge * long / short)}, then the centered {@code height x width} crop with offsets
+         * {@code (resized - crop) // 2} (Hugging Face's CLIPImageProcessor and BitImageProcessor).
+         */
+        SHORTEST_EDGE_THEN_CENTER_CROP,
+        /**
+         * Straight to {@link #resizeHeight()} x {@link #resizeWidth()}, then the centered {@code height x width}
+         * crop with offsets {@code (resized - crop) // 2} (Hugging Face's DeiTImageProcessor).
+         */
+        STRETCH_THEN_CENTER_CROP
     }
 
     /** timm's {@code IMAGENET_DEFAULT_MEAN}. */
@@ -37,6 +48,10 @@ public final class ImagePreprocessing {
     private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
     /** Hugging Face's {@code IMAGENET_STANDARD_MEAN} and {@code _STD}, ViTImageProcessor's defaults. */
     private static final float[] HALF = {0.5f, 0.5f, 0.5f};
+    /** Hugging Face's {@code OPENAI_CLIP_MEAN}. */
+    private static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+    /** Hugging Face's {@code OPENAI_CLIP_STD}. */
+    private static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
     /** timm's {@code DEFAULT_CROP_PCT}. */
     private static final double TIMM_DEFAULT_CROP_PCT = 0.875;
     /** Far beyond any ViT input, small enough that {@code 3 * height * width} pixels index an array. */
@@ -45,6 +60,8 @@ public final class ImagePreprocessing {
     private final int height;
     private final int width;
     private final ResizeMode resizeMode;
+    private final int resizeHeight;
+    private final int resizeWidth;
     private final Interpolation interpolation;
     private final double cropPct;
     private final double rescaleFactor;
@@ -60,11 +77,30 @@ public final class ImagePreprocessing {
      */
     public ImagePreprocessing(int height, int width, ResizeMode resizeMode, Interpolation interpolation,
                               double cropPct, double rescaleFactor, float[] mean, float[] std) {
+        this(height, width, resizeMode, height, width, interpolation, cropPct, rescaleFactor, mean, std);
+    }
+
+    /**
+     * As above, with the size the image is resized to before the center crop of Hugging Face's two crop
+     * modes: {@code resizeHeight x resizeWidth} for {@link ResizeMode#STRETCH_THEN_CENTER_CROP}, the shortest
+     * edge in both for {@link ResizeMode#SHORTEST_EDGE_THEN_CENTER_CROP}; at least the crop's
+     * {@code height x width} (Hugging Face would pad a smaller image). Other modes ignore them.
+     */
+    public ImagePreprocessing(int height, int width, ResizeMode resizeMode, int resizeHeight, int resizeWidth,
+                              Interpolation interpolation, double cropPct, double rescaleFactor, float[] mean,
+                              float[] std) {
         if (height < 1 || width < 1 || height > MAX_SIDE || width > MAX_SIDE) {
             throw new IllegalArgumentException("target size " + height + "x" + width + " outside 1.." + MAX_SIDE);
         }
         if (resizeMode == null || interpolation == null) {
             throw new IllegalArgumentException("resize mode and interpolation are required");
+        }
+        if (resizeHeight < height || resizeWidth < width || resizeHeight > MAX_SIDE || resizeWidth > MAX_SIDE) {
+            throw new IllegalArgumentException("resize " + resizeHeight + "x" + resizeWidth + " is smaller than the crop "
+                    + height + "x" + width + " or above " + MAX_SIDE);
+        }
+        if (resizeMode == ResizeMode.SHORTEST_EDGE_THEN_CENTER_CROP && resizeHeight != resizeWidth) {
+            throw new IllegalArgumentException("a shortest edge is one number, got " + resizeHeight + " and " + resizeWidth);
         }
         if (resizeMode == ResizeMode.SHORTER_SIDE_THEN_CENTER_CROP && height != width) {
             throw new IllegalArgumentException("a center crop needs a square target, got " + height + "x" + width);
@@ -78,6 +114,8 @@ public final class ImagePreprocessing {
         this.height = height;
         this.width = width;
         this.resizeMode = resizeMode;
+        this.resizeHeight = resizeHeight;
+        this.resizeWidth = resizeWidth;
         this.interpolation = interpolation;
         this.cropPct = cropPct;
         this.rescaleFactor = rescaleFactor;
@@ -103,64 +141,180 @@ public final class ImagePreprocessing {
     }
 
     /**
-     * Reads a Hugging Face {@code preprocessor_config.json} for ViTImageProcessor (or the older
-     * ViTFeatureExtractor): {@code do_resize}, {@code size}, {@code resample}, {@code do_rescale},
-     * {@code rescale_factor}, {@code do_normalize}, {@code image_mean}, {@code image_std}. Other keys are
-     * ignored, except {@code do_center_crop: true}, which this processor does not do (DeiT's does).
+     * The Hugging Face image processors read here, each with its defaults for absent keys (transformers
+     * 5.x): whether it resizes the shortest edge (an integer {@code size} means that edge) or to a fixed
+     * size (an integer means a square), whether it has a center crop, its default size, crop, filter code,
+     * mean and std.
+     */
+    private enum HuggingFaceProcessor {
+        VIT("ViTImageProcessor", false, false, 224, 0, 2, HALF, HALF),
+        DEIT("DeiTImageProcessor", false, true, 256, 224, 3, HALF, HALF),
+        BIT("BitImageProcessor", true, true, 224, 224, 3, CLIP_MEAN, CLIP_STD),
+        CLIP("CLIPImageProcessor", true, true, 224, 224, 3, CLIP_MEAN, CLIP_STD),
+        SIGLIP("SiglipImageProcessor", false, false, 224, 0, 3, HALF, HALF);
+
+        final String type;
+        final boolean shortestEdge;
+        final boolean crops;
+        final int size;
+        final int crop;
+        final long resample;
+        final float[] mean;
+        final float[] std;
+
+        HuggingFaceProcessor(String type, boolean shortestEdge, boolean crops, int size, int crop, long resample,
+                             float[] mean, float[] std) {
+            this.type = type;
+            this.shortestEdge = shortestEdge;
+            this.crops = crops;
+            this.size = size;
+            this.crop = crop;
+            this.resample = resample;
+            this.mean = mean;
+            this.std = std;
+        }
+
+        /**
+         * By {@code image_processor_type} (or an older config's {@code feature_extractor_type}); the
+         * "Fast" (torchvision) variants and the "FeatureExtractor" names read the same keys. Absent: ViT.
+         */
+        static HuggingFaceProcessor of(Json json) throws FormatException {
+            Object named = json.get("image_processor_type");
+            Object type = named != null ? named : json.get("feature_extractor_type");
+            if (type == null) {
+                return VIT;
+            }
+            String name = type instanceof String t ? t.replaceFirst("Fast$", "").replaceFirst("FeatureExtractor$", "ImageProcessor") : "";
+            for (HuggingFaceProcessor p : values()) {
+                if (p.type.equals(name)) {
+                    return p;
+                }
+            }
+            throw new FormatException(json.source() + ": image processor " + describe(type) + " is not supported; "
+                    + "supported: ViTImageProcessor, DeiTImageProcessor, BitImageProcessor, CLIPImageProcessor, "
+                    + "SiglipImageProcessor");
+        }
+    }
+
+    /**
+     * Reads a Hugging Face {@code preprocessor_config.json} for the processor its
+     * {@code image_processor_type} names: ViTImageProcessor (also when absent), DeiTImageProcessor,
+     * BitImageProcessor (DINOv2), CLIPImageProcessor or SiglipImageProcessor, and their FeatureExtractor
+     * and Fast names. Keys: {@code do_resize}, {@code size} ({@code height} and {@code width}, or
+     * {@code shortest_edge} for CLIP and Bit), {@code resample}, {@code do_center_crop} and
+     * {@code crop_size} (DeiT, CLIP, Bit), {@code do_rescale}, {@code rescale_factor}, {@code do_normalize},
+     * {@code image_mean}, {@code image_std}. Images are always converted to RGB ({@code do_convert_rgb}).
+     * Other keys are ignored, except {@code do_center_crop: true} for ViT and SigLIP, which never crop.
      *
      * @param preprocessorConfig the parsed JSON object (numbers Long or Double, arrays List); null or
-     *                           an absent key means ViTImageProcessor's default, a JSON null likewise
-     * @param imageSizeFromModelConfig the model's {@code image_size}, the target when {@code size} is absent
+     *                           an absent key means the processor's default, a JSON null likewise
+     * @param imageSizeFromModelConfig the model's {@code image_size}: ViTImageProcessor's target when
+     *                           {@code size} is absent
      * @param source             names the file in error messages
-     * @throws FormatException naming the key of a value of the wrong type or out of range
+     * @throws FormatException naming the key of a value of the wrong type or out of range, or an
+     *                         unsupported processor (naming the supported ones)
      */
     public static ImagePreprocessing huggingFace(Map<String, Object> preprocessorConfig,
                                                  int imageSizeFromModelConfig, String source)
             throws FormatException {
         Json json = new Json(source, preprocessorConfig);
-        if (json.bool("do_center_crop", false)) {
-            throw new FormatException(source + ": do_center_crop is not supported (ViTImageProcessor never crops)");
+        HuggingFaceProcessor proc = HuggingFaceProcessor.of(json);
+        boolean crop = json.bool("do_center_crop", proc.crops);
+        if (crop && !proc.crops) {
+            throw new FormatException(source + ": do_center_crop is not supported (" + proc.type + " never crops)");
         }
+        boolean resize = json.bool("do_resize", true);
         Object size = json.get("size");
+        int[] resized = size == null && proc == HuggingFaceProcessor.VIT
+                ? square(json, "image_size (of the model config)", imageSizeFromModelConfig)
+                : size(json, proc, size == null ? (long) proc.size : size);
+        boolean edge = resized.length == 1;
+        ResizeMode mode;
         int height;
         int width;
-        if (size instanceof Map<?, ?> hw) {
-            if (!hw.containsKey("height") || !hw.containsKey("width")) {
-                throw new FormatException(source + ": size must have height and width (ViTImageProcessor), got "
-                        + hw.keySet());
+        if (crop) {
+            if (!resize) {
+                throw new FormatException(source + ": do_center_crop without do_resize is not supported");
             }
-            height = json.side("size.height", hw.get("height"));
-            width = json.side("size.width", hw.get("width"));
+            Object cropSize = json.get("crop_size");
+            int[] hw = square(json, "crop_size", cropSize == null ? (long) proc.crop : cropSize);
+            mode = edge ? ResizeMode.SHORTEST_EDGE_THEN_CENTER_CROP : ResizeMode.STRETCH_THEN_CENTER_CROP;
+            height = hw[0];
+            width = hw[1];
+        } else if (edge) {
+            throw new FormatException(source + ": size shortest_edge without do_center_crop gives every image its "
+                    + "own size; not supported");
         } else {
-            height = json.side(size == null ? "image_size (of the model config)" : "size",
-                    size == null ? imageSizeFromModelConfig : size);
-            width = height;
+            mode = resize ? ResizeMode.STRETCH : ResizeMode.NONE;
+            height = resized[0];
+            width = resized[1];
         }
-        long resample = json.integer("resample", 2);
-        Interpolation interpolation;
-        if (resample == 0) {
-            interpolation = Interpolation.NEAREST;
-        } else if (resample == 2) {
-            interpolation = Interpolation.BILINEAR;
-        } else if (resample == 3) {
-            interpolation = Interpolation.BICUBIC;
-        } else if (resample == 1 || resample == 4 || resample == 5) {
-            throw new FormatException(source + ": resample " + resample
-                    + " (LANCZOS, BOX or HAMMING) is not supported; use 0 (NEAREST), 2 (BILINEAR) or 3 (BICUBIC)");
-        } else {
-            throw new FormatException(source + ": resample " + resample
-                    + " is not a Pillow filter code (0 NEAREST, 2 BILINEAR, 3 BICUBIC)");
+        int resizeHeight = resized[0];
+        int resizeWidth = resized[edge ? 0 : 1];
+        if (crop && (resizeHeight < height || resizeWidth < width)) {
+            throw new FormatException(source + ": crop_size " + height + "x" + width + " is larger than size "
+                    + (edge ? "shortest_edge " + resizeHeight : resizeHeight + "x" + resizeWidth) + " (not supported)");
         }
-        ResizeMode mode = json.bool("do_resize", true) ? ResizeMode.STRETCH : ResizeMode.NONE;
+        Interpolation interpolation = interpolation(json, json.integer("resample", proc.resample));
         double factor = json.bool("do_rescale", true) ? json.positive("rescale_factor", 1.0 / 255) : 1.0;
         float[] mean = {0, 0, 0};
         float[] std = {1, 1, 1};
         if (json.bool("do_normalize", true)) {
-            mean = json.triple("image_mean", HALF);
-            std = json.triple("image_std", HALF);
+            mean = json.triple("image_mean", proc.mean);
+            std = json.triple("image_std", proc.std);
             json.nonZero("image_std", std);
         }
-        return new ImagePreprocessing(height, width, mode, interpolation, 1.0, factor, mean, std);
+        return new ImagePreprocessing(height, width, mode, resizeHeight, resizeWidth, interpolation, 1.0, factor,
+                mean, std);
+    }
+
+    /**
+     * {@code size} as the processor reads it: {height, width}, or {shortest edge} for CLIP and Bit. An
+     * integer is the shortest edge for those and a square for the others (transformers' get_size_dict).
+     */
+    private static int[] size(Json json, HuggingFaceProcessor proc, Object size) throws FormatException {
+        if (proc.shortestEdge && size instanceof Map<?, ?> m && m.containsKey("shortest_edge")) {
+            if (m.get("longest_edge") != null) {
+                throw new FormatException(json.source() + ": size longest_edge is not supported");
+            }
+            return new int[] {json.side("size.shortest_edge", m.get("shortest_edge"))};
+        }
+        if (proc.shortestEdge && !(size instanceof Map<?, ?>)) {
+            return new int[] {json.side("size", size)};
+        }
+        if (size instanceof Map<?, ?> m && !(m.containsKey("height") && m.containsKey("width"))) {
+            throw new FormatException(json.source() + ": size must have height and width"
+                    + (proc.shortestEdge ? " or shortest_edge" : "") + " (" + proc.type + "), got " + m.keySet());
+        }
+        return square(json, "size", size);
+    }
+
+    /** {height, width} from an object with both, or from one integer for a square. */
+    private static int[] square(Json json, String key, Object value) throws FormatException {
+        if (value instanceof Map<?, ?> hw) {
+            if (!hw.containsKey("height") || !hw.containsKey("width")) {
+                throw new FormatException(json.source() + ": " + key + " must have height and width, got " + hw.keySet());
+            }
+            return new int[] {json.side(key + ".height", hw.get("height")), json.side(key + ".width", hw.get("width"))};
+        }
+        int side = json.side(key, value);
+        return new int[] {side, side};
+    }
+
+    /** A Pillow filter code: 0 NEAREST, 2 BILINEAR, 3 BICUBIC. */
+    private static Interpolation interpolation(Json json, long resample) throws FormatException {
+        if (resample == 0) {
+            return Interpolation.NEAREST;
+        } else if (resample == 2) {
+            return Interpolation.BILINEAR;
+        } else if (resample == 3) {
+            return Interpolation.BICUBIC;
+        } else if (resample == 1 || resample == 4 || resample == 5) {
+            throw new FormatException(json.source() + ": resample " + resample
+                    + " (LANCZOS, BOX or HAMMING) is not supported; use 0 (NEAREST), 2 (BILINEAR) or 3 (BICUBIC)");
+        }
+        throw new FormatException(json.source() + ": resample " + resample
+                + " is not a Pillow filter code (0 NEAREST, 2 BILINEAR, 3 BICUBIC)");
     }
 
     /**
@@ -326,6 +480,16 @@ public final class ImagePreprocessing {
 
     public Interpolation interpolation() {
         return interpolation;
+    }
+
+    /** The height resized to before a Hugging Face center crop (the shortest edge in that mode). */
+    public int resizeHeight() {
+        return resizeHeight;
+    }
+
+    /** The width resized to before a Hugging Face center crop (the shortest edge in that mode). */
+    public int resizeWidth() {
+        return resizeWidth;
     }
 
     /** The fraction of the resized shorter side that the center crop keeps (1.0 outside that mode). */

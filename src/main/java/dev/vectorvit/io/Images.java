@@ -191,7 +191,8 @@ public final class Images {
      * see {@code Resampling}; skipped when the size already matches), for
      * {@link ImagePreprocessing.ResizeMode#SHORTER_SIDE_THEN_CENTER_CROP} with torchvision's sizes (long
      * side {@code int(short * long / shorter)}) and crop offsets ({@code round((size - crop) / 2)}, ties to
-     * even as in Python), then {@code float32(x * rescaleFactor)} and {@code (x - mean) / std} in float32.
+     * even as in Python), for Hugging Face's crop modes its sizes (the same rule for a shortest edge) and
+     * offsets ({@code (size - crop) // 2}), then {@code float32(x * rescaleFactor)} and {@code (x - mean) / std} in float32.
      *
      * @param image any image; converted as {@link #read} does unless it is TYPE_INT_RGB already
      * @throws IllegalArgumentException if {@code out} is too small, or if the preprocessing has no resize
@@ -212,7 +213,8 @@ public final class Images {
         int w = image.getWidth();
         int h = image.getHeight();
         int[] px = pixels(image);
-        int stride = w;
+        int rw = w;
+        int rh = h;
         int left = 0;
         int top = 0;
         switch (p.resizeMode()) {
@@ -223,27 +225,29 @@ public final class Images {
                 }
             }
             case STRETCH -> {
-                px = Resampling.resize(px, w, h, width, height, p.interpolation());
-                stride = width;
+                rw = width;
+                rh = height;
             }
             case SHORTER_SIDE_THEN_CENTER_CROP -> {
-                // torchvision Resize(int): the shorter side exactly, the longer one truncated.
-                int shorter = (int) Math.floor(height / p.cropPct());
-                int rw = w <= h ? shorter : (int) ((double) ((long) shorter * w) / h);
-                int rh = w <= h ? (int) ((double) ((long) shorter * h) / w) : shorter;
-                // A sliver (1,000,000 x 1) would become a resized image of gigapixels before the crop.
-                if ((double) rw * rh > MAX_PIXELS || rw < 1 || rh < 1) {
-                    throw new IllegalArgumentException(String.format(Locale.ROOT, "image is %d x %d (width x height): "
-                            + "resizing its shorter side to %d makes %.0f pixels, over the limit of %,d", w, h, shorter,
-                            (double) rw * rh, MAX_PIXELS));
-                }
-                px = Resampling.resize(px, w, h, rw, rh, p.interpolation());
-                stride = rw;
+                int[] size = shorterSideTo((int) Math.floor(height / p.cropPct()), w, h);
+                rw = size[0];
+                rh = size[1];
                 // torchvision CenterCrop: int(round(...)), and Python rounds halves to even like rint.
                 left = (int) Math.rint((rw - width) / 2.0);
                 top = (int) Math.rint((rh - height) / 2.0);
             }
+            case SHORTEST_EDGE_THEN_CENTER_CROP, STRETCH_THEN_CENTER_CROP -> {
+                boolean edge = p.resizeMode() == ImagePreprocessing.ResizeMode.SHORTEST_EDGE_THEN_CENTER_CROP;
+                int[] size = edge ? shorterSideTo(p.resizeHeight(), w, h) : new int[] {p.resizeWidth(), p.resizeHeight()};
+                rw = size[0];
+                rh = size[1];
+                // Hugging Face's center_crop: (size - crop) // 2, never negative here (size >= crop).
+                left = (rw - width) / 2;
+                top = (rh - height) / 2;
+            }
         }
+        px = Resampling.resize(px, w, h, rw, rh, p.interpolation());
+        int stride = rw;
         float[][] lut = lookupTables(p);
         float[] row = new float[width];
         long plane = (long) height * width;
@@ -259,6 +263,23 @@ public final class Images {
                 MemorySegment.copy(row, 0, out, ValueLayout.JAVA_FLOAT, at * Float.BYTES, width);
             }
         }
+    }
+
+    /**
+     * {width, height} with the shorter side {@code shorter} and the longer {@code int(shorter * long / short)},
+     * as torchvision's Resize(int) and Hugging Face's get_resize_output_image_size (default_to_square=False)
+     * compute it.
+     */
+    private static int[] shorterSideTo(int shorter, int w, int h) {
+        int rw = w <= h ? shorter : (int) ((double) ((long) shorter * w) / h);
+        int rh = w <= h ? (int) ((double) ((long) shorter * h) / w) : shorter;
+        // A sliver (1,000,000 x 1) would become a resized image of gigapixels before the crop.
+        if ((double) rw * rh > MAX_PIXELS || rw < 1 || rh < 1) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "image is %d x %d (width x height): "
+                    + "resizing its shorter side to %d makes %.0f pixels, over the limit of %,d", w, h, shorter,
+                    (double) rw * rh, MAX_PIXELS));
+        }
+        return new int[] {rw, rh};
     }
 
     /**

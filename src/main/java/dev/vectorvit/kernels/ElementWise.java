@@ -5,9 +5,10 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The small element-wise operations of a transformer over {@code rows x cols} blocks with leading
- * dimensions: the residual add, the bias add, scaling and the activations (GELU in both forms). Each
+ * dimensions: the residual add, the bias add, scaling and the activations (GELU in both forms, quick_gelu). Each
  * output may be its input (in place) but must not partly overlap another operand.
- * GELU error bound (tested, vector against double reference): |y - ref| <= 2e-6 max(1, |x|).
+ * Activation error bound, every {@link Activation} but NONE (tested, vector against double reference):
+ * |y - ref| <= 2e-6 max(1, |x|).
  */
 public final class ElementWise {
     private ElementWise() {}

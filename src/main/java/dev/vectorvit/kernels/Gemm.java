@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  * {@code C = act(alpha op(A) op(B) + beta C + bias)}, row-major, op(X) = X or X^T, with leading
  * dimensions so that views (one head's columns, a block of rows) need no copies. Offsets and leading
  * dimensions count floats; {@code bias} (length n, may be null) is added to every row; beta = 0 means C
- * is not read. The fused epilogue (bias, residual via beta = 1, GELU) spares a second pass over C.
+ * is not read. The fused epilogue (bias, residual via beta = 1, activation) spares a second pass over C.
  *
  * <p>The five loops around the micro-kernel, after BLIS ({@link GemmBlocking} sizes them):
  * <pre>

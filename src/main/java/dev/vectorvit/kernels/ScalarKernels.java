@@ -55,6 +55,7 @@ public final class ScalarKernels {
             case NONE -> v;
             case GELU_ERF -> geluErf(v);
             case GELU_TANH -> geluTanh(v);
+            case QUICK_GELU -> quickGelu(v);
         };
     }
 
@@ -164,6 +165,11 @@ public final class ScalarKernels {
 
     public static double geluTanh(double x) {
         return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+    }
+
+    /** CLIP's quick_gelu, x sigmoid(1.702 x), as Hugging Face's QuickGELUActivation writes it. */
+    public static double quickGelu(double x) {
+        return x * (1 / (1 + Math.exp(-1.702 * x)));
     }
 
     /**

@@ -81,6 +81,58 @@ class ImagePreprocessingTest {
         assertBad(HF, "image_size", () -> ImagePreprocessing.huggingFace(null, 0, HF));
     }
 
+    /** Each processor's transformers defaults: size, crop, filter, mean and std. */
+    @Test
+    void huggingFaceProcessorDefaults() throws FormatException {
+        ImagePreprocessing clip = hf(Map.of("image_processor_type", "CLIPImageProcessor"));
+        assertGeometry(clip, ResizeMode.SHORTEST_EDGE_THEN_CENTER_CROP, 224, 224, 224, 224, Interpolation.BICUBIC);
+        assertArrayEquals(new float[] {0.48145466f, 0.4578275f, 0.40821073f}, clip.mean());
+        assertArrayEquals(new float[] {0.26862954f, 0.26130258f, 0.27577711f}, clip.std());
+
+        ImagePreprocessing bit = hf(Map.of("image_processor_type", "BitImageProcessorFast", "size", 256L));
+        assertGeometry(bit, ResizeMode.SHORTEST_EDGE_THEN_CENTER_CROP, 256, 256, 224, 224, Interpolation.BICUBIC);
+
+        ImagePreprocessing deit = hf(Map.of("feature_extractor_type", "DeiTFeatureExtractor"));
+        assertGeometry(deit, ResizeMode.STRETCH_THEN_CENTER_CROP, 256, 256, 224, 224, Interpolation.BICUBIC);
+        assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, deit.mean());
+
+        ImagePreprocessing siglip = hf(Map.of("image_processor_type", "SiglipImageProcessor",
+                "size", Map.of("height", 384L, "width", 384L), "resample", 2L));
+        assertGeometry(siglip, ResizeMode.STRETCH, 384, 384, 384, 384, Interpolation.BILINEAR);
+        assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, siglip.std());
+        assertEquals(Interpolation.BICUBIC, hf(Map.of("image_processor_type", "SiglipImageProcessor")).interpolation());
+
+        ImagePreprocessing noCrop = hf(Map.of("image_processor_type", "DeiTImageProcessor", "do_center_crop", false,
+                "size", Map.of("height", 200L, "width", 300L)));
+        assertGeometry(noCrop, ResizeMode.STRETCH, 200, 300, 200, 300, Interpolation.BICUBIC);
+    }
+
+    private static void assertGeometry(ImagePreprocessing p, ResizeMode mode, int resizeHeight, int resizeWidth,
+                                       int height, int width, Interpolation interpolation) {
+        assertEquals(mode, p.resizeMode());
+        assertArrayEquals(new int[] {resizeHeight, resizeWidth, height, width},
+                new int[] {p.resizeHeight(), p.resizeWidth(), p.height(), p.width()});
+        assertEquals(interpolation, p.interpolation());
+    }
+
+    @Test
+    void huggingFaceProcessorsRejectWhatTheyCannotDo() {
+        FormatException e = assertThrows(FormatException.class, () -> hf(Map.of("image_processor_type", "DPTImageProcessor")));
+        assertEquals(HF + ": image processor \"DPTImageProcessor\" is not supported; supported: ViTImageProcessor, "
+                + "DeiTImageProcessor, BitImageProcessor, CLIPImageProcessor, SiglipImageProcessor", e.getMessage());
+        assertBad(HF, "image processor 7", () -> hf(Map.of("image_processor_type", 7L)));
+        assertBad(HF, "do_center_crop", () -> hf(Map.of("image_processor_type", "SiglipImageProcessor",
+                "do_center_crop", true)));
+        assertBad(HF, "shortest_edge", () -> hf(Map.of("image_processor_type", "CLIPImageProcessor",
+                "do_center_crop", false)));
+        assertBad(HF, "crop_size", () -> hf(Map.of("image_processor_type", "CLIPImageProcessor", "size", 200L)));
+        assertBad(HF, "crop_size.width", () -> hf(Map.of("image_processor_type", "CLIPImageProcessor",
+                "crop_size", Map.of("height", 224L, "width", -1L))));
+        assertBad(HF, "longest_edge", () -> hf(Map.of("image_processor_type", "CLIPImageProcessor",
+                "size", Map.of("shortest_edge", 224L, "longest_edge", 300L))));
+        assertBad(HF, "do_resize", () -> hf(Map.of("image_processor_type", "BitImageProcessor", "do_resize", false)));
+    }
+
     @Test
     void timmDefaultsAreResolveDataConfigs() throws FormatException {
         for (Map<String, Object> config : List.of(Map.<String, Object>of(), nulls("input_size", "crop_pct", "crop_mode"))) {

@@ -142,6 +142,34 @@ class ImagesTest {
         assertArrayEquals(new float[] {200, 10, 100, 20, 50, 30}, identityTensor(argb));
     }
 
+    /**
+     * Hugging Face's center crop floors the offset, (5 - 2) // 2 = 1 (torchvision's round would take 2);
+     * the resize to the image's own size leaves it as it is. Pixel (x, y) is red 10 x + y here.
+     */
+    @Test
+    void huggingFaceCropFloorsTheOffset() {
+        BufferedImage image = new BufferedImage(5, 4, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 5; x++) {
+                image.setRGB(x, y, (10 * x + y) << 16);
+            }
+        }
+        float[] zero = {0, 0, 0};
+        float[] one = {1, 1, 1};
+        ImagePreprocessing stretch = new ImagePreprocessing(2, 2, ResizeMode.STRETCH_THEN_CENTER_CROP, 4, 5,
+                Interpolation.BICUBIC, 1.0, 1.0, zero, one);
+        ImagePreprocessing edge = new ImagePreprocessing(2, 2, ResizeMode.SHORTEST_EDGE_THEN_CENTER_CROP, 4, 4,
+                Interpolation.BICUBIC, 1.0, 1.0, zero, one);
+        for (ImagePreprocessing p : List.of(stretch, edge)) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment out = Memory.floats(arena, 12);
+                Images.toTensor(image, p, out, 0);
+                // Rows 1..2, columns 1..2: red 11, 21 / 12, 22; green and blue 0.
+                assertArrayEquals(new float[] {11, 21, 12, 22, 0, 0, 0, 0, 0, 0, 0, 0}, Memory.toArray(out, 0, 12));
+            }
+        }
+    }
+
     /** The tensor of an image with no resize, rescale or normalization: its 8-bit values, CHW. */
     private static float[] identityTensor(BufferedImage image) {
         ImagePreprocessing raw = new ImagePreprocessing(image.getHeight(), image.getWidth(), ResizeMode.NONE,
