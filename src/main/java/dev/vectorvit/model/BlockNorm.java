@@ -5,24 +5,11 @@ import dev.vectorvit.model.Workspace.Buffer;
 import java.lang.foreign.MemorySegment;
 
 /** A block's LayerNorm of every row of x into xn, the rows cut into contiguous runs over the team. */
-final class BlockNorm implements TeamStage {
-    private final ViTConfig c;
-    private final MemorySegment weight, bias;
-
-    BlockNorm(ViTConfig c, MemorySegment weight, MemorySegment bias) {
-        this.c = c;
-        this.weight = weight;
-        this.bias = bias;
-    }
+record BlockNorm(ViTConfig c, MemorySegment weight, MemorySegment bias) implements TeamStage {
 
     @Override
     public Op op() {
         return Op.LAYER_NORM;
-    }
-
-    @Override
-    public double flops(Op op, int batch) {
-        return 0;
     }
 
     @Override

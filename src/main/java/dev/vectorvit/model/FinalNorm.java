@@ -19,11 +19,6 @@ record FinalNorm(ViTConfig c, MemorySegment weight, MemorySegment bias, int pref
     }
 
     @Override
-    public double flops(Op op, int batch) {
-        return 0;
-    }
-
-    @Override
     public void run(Workspace ws) {
         int d = c.hidden(), t = c.tokens();
         MemorySegment x = ws.buffer(Buffer.X);

@@ -6,14 +6,7 @@ import dev.vectorvit.model.Workspace.Buffer;
 import java.lang.foreign.MemorySegment;
 
 /** x = [prefix tokens; patches W^T + b] + positions, per image. */
-final class PatchEmbedding implements Stage {
-    private final ViTConfig c;
-    private final ViTWeights w;
-
-    PatchEmbedding(ViTConfig c, ViTWeights w) {
-        this.c = c;
-        this.w = w;
-    }
+record PatchEmbedding(ViTConfig c, ViTWeights w) implements Stage {
 
     @Override
     public Op op() {

@@ -10,8 +10,10 @@ interface Stage {
     /** What the profile charges this stage's wall time to; null for a stage whose members time themselves. */
     Op op();
 
-    /** FLOPs this stage does for {@code op} in a pass of {@code batch} images. */
-    double flops(Op op, int batch);
+    /** FLOPs this stage does for {@code op} in a pass of {@code batch} images; only GEMMs are counted. */
+    default double flops(Op op, int batch) {
+        return 0;
+    }
 
     void run(Workspace w);
 

@@ -120,7 +120,9 @@ final class Workspace implements AutoCloseable {
         long bytes = 0;
         try {
             for (Buffer b : BUFFERS) {
-                buffers[b.ordinal()] = Memory.floats(next, b.floats(config, batch, team.size()));
+                long floats = b.floats(config, batch, team.size());
+                // A model without head has no logits.
+                buffers[b.ordinal()] = floats == 0 ? MemorySegment.NULL : Memory.floats(next, floats);
                 bytes += buffers[b.ordinal()].byteSize();
             }
         } catch (RuntimeException | Error e) {

@@ -84,17 +84,22 @@ class VariantsGoldenTest {
         return out;
     }
 
+    /** A copy of the distilled DeiT's model folder, to edit. */
+    private Path copyOfDeit(String name) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        for (String file : List.of("config.json", "model.safetensors")) {
+            Files.copy(Fixtures.fixture(DEIT + "/model/" + file), dir.resolve(file));
+        }
+        return dir;
+    }
+
     /**
      * The plain DeiTForImageClassification: the same encoder (both tokens), one classifier on the class
      * token; made from the distilled case by keeping its class head under the plain name.
      */
     @Test
     void plainDeitIsTheClassHead() throws IOException {
-        Path dir = tmp.resolve("plain");
-        Files.createDirectories(dir);
-        for (String file : List.of("config.json", "model.safetensors")) {
-            Files.copy(Fixtures.fixture(DEIT + "/model/" + file), dir.resolve(file));
-        }
+        Path dir = copyOfDeit("plain");
         Fixtures.editConfig(dir, j -> j.put("architectures", List.of("DeiTForImageClassification")));
         Fixtures.editTensors(dir, t -> {
             t.put("classifier.weight", t.remove("cls_classifier.weight"));
@@ -112,11 +117,7 @@ class VariantsGoldenTest {
 
     @Test
     void deitOfAnotherArchitectureNamesTheSupportedOnes() throws IOException {
-        Path dir = tmp.resolve("other");
-        Files.createDirectories(dir);
-        for (String file : List.of("config.json", "model.safetensors")) {
-            Files.copy(Fixtures.fixture(DEIT + "/model/" + file), dir.resolve(file));
-        }
+        Path dir = copyOfDeit("other");
         Fixtures.editConfig(dir, j -> j.put("architectures", List.of("DeiTForMaskedImageModeling")));
         FormatException e = assertThrows(FormatException.class, () -> ViTModel.load(dir));
         Fixtures.assertMessage(e.getMessage(), dir.resolve("config.json").toString(), "'DeiTForMaskedImageModeling'",
