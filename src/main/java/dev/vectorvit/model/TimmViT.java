@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * timm {@code VisionTransformer}: config.json with architecture, model_args and pretrained_cfg (which also
- * holds the preprocessing), fused qkv, "blocks.{i}." names; {@code num_classes} 0 is a model without head.
+ * holds the preprocessing), fused qkv, "blocks.{i}." names.
  */
 final class TimmViT implements CheckpointFormat {
     private static final Pattern NAME = Pattern.compile("vit_(tiny|small|base|large|huge)_patch(\\d+)_(\\d+)");
@@ -93,11 +93,10 @@ final class TimmViT implements CheckpointFormat {
             heads = ConfigValues.intValue(a, "num_heads", heads, src);
             mlpRatio = ConfigValues.doubleValue(a, "mlp_ratio", mlpRatio, src);
         }
-        // num_classes 0: a feature extractor, no head (timm's reset_classifier(0)).
-        int classes = Long.valueOf(0).equals(j.get("num_classes")) ? 0 : ConfigValues.intValue(j, "num_classes",
+        int classes = ConfigValues.intValue(j, "num_classes",
                 pretrained != null ? ConfigValues.intValue(pretrained, "num_classes", 1000, src) : 1000, src);
         List<String> labels = null;
-        if (classes > 0 && j.get("label_names") instanceof List<?>) {
+        if (j.get("label_names") instanceof List<?>) {
             labels = new ArrayList<>();
             for (Object o : Json.array(j.get("label_names"), "label_names", src)) {
                 labels.add(Json.string(o, "label_names[" + labels.size() + "]", src));
@@ -106,7 +105,7 @@ final class TimmViT implements CheckpointFormat {
         int s = image, p = patch, d = dim, l = depth, h = heads, mlp = (int) Math.round(dim * mlpRatio);
         List<String> names = labels;
         return ConfigValues.build(src, () -> new ViTConfig(s, p, 3, d, l, h, mlp, classes, 1e-6f, Activation.GELU_ERF,
-                names, 1, classes == 0 ? Classifier.NONE : Classifier.CLASS_TOKEN));
+                names));
     }
 
     /** A number in a timm architecture name, which the name's digits may take beyond an int. */
@@ -147,6 +146,6 @@ final class TimmViT implements CheckpointFormat {
         return new ViTWeights(w.copy("cls_token", 1, 1, d), w.copy("pos_embed", 1, c.tokens(), d),
                 w.linear("patch_embed.proj.weight", d, c.channels(), p, p), w.copy("patch_embed.proj.bias", d),
                 layers, w.copy("norm.weight", d), w.copy("norm.bias", d),
-                c.classifier() == Classifier.NONE ? new ViTWeights.Linear[0] : new ViTWeights.Linear[] {w.head("head", c)});
+                new ViTWeights.Linear[] {w.head("head", c)});
     }
 }
