@@ -104,16 +104,16 @@ final class BenchCommand implements Callable<Integer> {
             Arrays.sort(ms);
             double median = percentile(ms, 50), p10 = percentile(ms, 10), p90 = percentile(ms, 90);
             double imagesPerSecond = batch / (median / 1e3);
-            double gflops = c.flopsPerImage() * batch / (median / 1e3) / 1e9;
+            double gflops = m.flopsPerImage() * batch / (median / 1e3) / 1e9;
             long peakRss = peakRssBytes();
             GemmBlocking blocking = GemmBlocking.forThisMachine();
             Result res = new Result(what, batch, options.threads(), Simd.describe(), blocking.describe(),
                     blocking.json(), iterations, median, ms[0],
-                    ms[ms.length - 1], p10, p90, imagesPerSecond, gflops, c.flopsPerImage() / 1e9,
+                    ms[ms.length - 1], p10, p90, imagesPerSecond, gflops, m.flopsPerImage() / 1e9,
                     mainStart - jvmStart, loadMs, firstMs, firstDone - jvmStart, peakRss);
             cl.getOut().println(json ? res.json() : res.report());
             if (profile && !json) {
-                cl.getOut().println(profileTable(session.profile(), c, batch));
+                cl.getOut().println(profileTable(session.profile(), m, batch));
             }
         }
         return 0;
@@ -125,16 +125,16 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** A markdown table of the mean time per pass of each operation, with the GEMMs' GFLOPS. */
-    static String profileTable(Map<Op, Double> nanos, ViTConfig c, int batch) {
+    static String profileTable(Map<Op, Double> nanos, ViTModel m, int batch) {
         double total = nanos.values().stream().mapToDouble(Double::doubleValue).sum();
         StringBuilder sb = new StringBuilder("\n| operation | ms per pass | share | GFLOPS |\n|---|---:|---:|---:|\n");
         for (Map.Entry<Op, Double> e : nanos.entrySet()) {
-            double flops = e.getKey().flops(c, batch);
+            double flops = m.flops(e.getKey(), batch);
             sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.1f%% | %s |%n", e.getKey().label(), e.getValue() / 1e6,
                     100 * e.getValue() / total, flops == 0 ? "" : String.format(Locale.ROOT, "%.0f", flops / e.getValue())));
         }
         sb.append(String.format(Locale.ROOT, "| total (timed parts) | %.2f | 100%% | %.0f |", total / 1e6,
-                c.flopsPerImage() * batch / total));
+                m.flopsPerImage() * batch / total));
         return sb.toString();
     }
 

@@ -22,18 +22,4 @@ public enum Op {
     public String label() {
         return label;
     }
-
-    /** FLOPs of this operation in one forward pass of {@code batch} images (0 for the non-GEMM ones). */
-    public double flops(ViTConfig c, int batch) {
-        double r = (double) batch * c.tokens(), d = c.hidden(), t = c.tokens();
-        return switch (this) {
-            case PATCH_EMBEDDING -> 2.0 * batch * c.patches() * c.patchFloats() * d;
-            case QKV -> c.layers() * 2 * r * d * 3 * d;
-            case ATTENTION_SCORES, ATTENTION_V -> c.layers() * 2 * r * t * d;
-            case OUTPUT_PROJECTION -> c.layers() * 2 * r * d * d;
-            case FC1_GELU, FC2 -> c.layers() * 2 * r * d * c.mlp();
-            case HEAD -> 2.0 * batch * d * c.classes();
-            case LAYER_NORM, SOFTMAX -> 0;
-        };
-    }
 }

@@ -8,8 +8,8 @@ import java.util.RandomAccess;
 
 /**
  * The dimensions of a Vision Transformer of the standard family (ViT-B/16 and its relatives): square
- * images cut into square patches, a class token, learned position embeddings, pre-norm encoder blocks
- * and a linear head on the class token.
+ * images cut into square patches, prefix tokens (the class token, DeiT's distillation token), learned
+ * position embeddings over every token, pre-norm encoder blocks and a classifier on the prefix tokens.
  *
  * @param imageSize    input height and width in pixels
  * @param patchSize    patch height and width
@@ -22,9 +22,19 @@ import java.util.RandomAccess;
  * @param eps          LayerNorm epsilon
  * @param activation   the MLP's activation
  * @param labels       one name per class
+ * @param prefixTokens learned tokens before the patches (1: the class token; DeiT: class and distillation)
+ * @param classifier   the head on the prefix tokens, or none (then {@code classes} is 0)
  */
 public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlp,
-                        int classes, float eps, Activation activation, List<String> labels) {
+                        int classes, float eps, Activation activation, List<String> labels, int prefixTokens,
+                        Classifier classifier) {
+
+    /** The original ViT: one class token and a linear head on it. */
+    public ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlp,
+                     int classes, float eps, Activation activation, List<String> labels) {
+        this(imageSize, patchSize, channels, hidden, layers, heads, mlp, classes, eps, activation, labels, 1,
+                Classifier.CLASS_TOKEN);
+    }
 
     public ViTConfig {
         positive("image size", imageSize);
@@ -34,7 +44,17 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         positive("layers", layers);
         positive("heads", heads);
         positive("mlp size", mlp);
-        positive("classes", classes);
+        if (classifier == null) {
+            throw new IllegalArgumentException("classifier must not be null (Classifier.NONE for none)");
+        }
+        if (classifier == Classifier.NONE ? classes != 0 : classes < 1) {
+            throw new IllegalArgumentException(classifier == Classifier.NONE ? "a model without classifier has 0 classes, got "
+                    + classes : "classes must be >= 1, got " + classes);
+        }
+        if (prefixTokens < classifier.heads() || prefixTokens < 1) {
+            throw new IllegalArgumentException("prefix tokens must be >= max(1, classifier heads " + classifier.heads()
+                    + "), got " + prefixTokens);
+        }
         if (imageSize % patchSize != 0) {
             throw new IllegalArgumentException("image size " + imageSize + " is not a multiple of patch size " + patchSize);
         }
@@ -54,7 +74,7 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         } else {
             labels = List.copyOf(labels);
         }
-        long tokens = (long) (imageSize / patchSize) * (imageSize / patchSize) + 1;
+        long tokens = (long) (imageSize / patchSize) * (imageSize / patchSize) + prefixTokens;
         if (tokens * Math.max(hidden, mlp) > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException("model too large for one image's activations: " + tokens + " tokens");
         }
@@ -104,14 +124,6 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         return g * g;
     }
 
-    /**
-     * Tokens before the patches: the class token. Distillation and register tokens would add to it;
-     * {@link AttentionMaps} drops their rows and columns from the patch grid by this count.
-     */
-    public int prefixTokens() {
-        return 1;
-    }
-
     /** Tokens per image: the prefix tokens, then the patches (row-major). */
     public int tokens() {
         return prefixTokens() + patches();
@@ -129,13 +141,5 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
     /** Floats in one unfolded patch (channels x patch x patch). */
     public int patchFloats() {
         return channels * patchSize * patchSize;
-    }
-
-    /** Multiply-adds x 2 of one image's forward pass (35.13 GFLOP for ViT-B/16 at 224). */
-    public double flopsPerImage() {
-        double t = tokens(), d = hidden, p = patches();
-        double embed = 2 * p * patchFloats() * d;
-        double perLayer = 2 * t * d * (3 * d) + 2 * t * t * d * 2 + 2 * t * d * d + 2 * t * d * mlp * 2;
-        return embed + layers * perLayer + 2 * d * classes;
     }
 }

@@ -54,6 +54,7 @@ public final class ViTModel implements AutoCloseable {
 
     private final ViTConfig config;
     private final ViTWeights weights;
+    private final Stages stages;
     private final Options options;
     private final AutoCloseable storage;
     private final ModelSource source;
@@ -63,12 +64,13 @@ public final class ViTModel implements AutoCloseable {
     private ViTModel(ViTConfig config, ViTWeights weights, Options options, AutoCloseable storage, ModelSource source) {
         this.config = config;
         this.weights = weights;
+        this.stages = new Stages(config, weights);
         this.options = options;
         this.storage = storage;
         this.source = source;
     }
 
-    /** Loads a model folder (config.json + model.safetensors, Hugging Face or timm layout). */
+    /** Loads a model folder (config.json + model.safetensors in one of the {@link CheckpointFormat}s). */
     public static ViTModel load(Path dir) throws IOException {
         return load(dir, Options.defaults());
     }
@@ -108,6 +110,39 @@ public final class ViTModel implements AutoCloseable {
         return weights;
     }
 
+    /** The model's name in messages: its folder, or "random" for random weights. */
+    public String name() {
+        return source == null ? "random" : source.dir().toString();
+    }
+
+    /** Whether the model has a classification head ({@link #logits}, {@link #classify}). */
+    public boolean hasClassifier() {
+        return config.classifier() != Classifier.NONE;
+    }
+
+    /** The stages of {@code output}; an IllegalStateException for logits of a model without head. */
+    Stage[] plan(Output output) {
+        Stage[] plan = stages.plan(output);
+        if (plan == null) {
+            throw new IllegalStateException("model " + name() + " has no classification head: use embed or tokens");
+        }
+        return plan;
+    }
+
+    /** FLOPs of {@code op} in a pass of {@code batch} images (0 for the operations that are no GEMM). */
+    public double flops(Op op, int batch) {
+        return stages.flops(op, batch);
+    }
+
+    /** FLOPs of one image's pass, to the logits (35.13 GFLOP for ViT-B/16 at 224). */
+    public double flopsPerImage() {
+        double sum = 0;
+        for (Op op : Op.values()) {
+            sum += flops(op, 1);
+        }
+        return sum;
+    }
+
     long workspaceLimit() {
         return options.workspaceLimitBytes();
     }
@@ -132,6 +167,11 @@ public final class ViTModel implements AutoCloseable {
     /** Embeddings (batch x hidden) of a batch with a pooled session (see {@link InferenceSession#embed}). */
     public void embed(MemorySegment input, long inputOffset, int batch, MemorySegment embeddings, long embeddingsOffset) {
         run(Output.EMBEDDING, input, inputOffset, batch, embeddings, embeddingsOffset);
+    }
+
+    /** Every token after the final LayerNorm (batch x tokens x hidden; see {@link InferenceSession#tokens}). */
+    public void tokens(MemorySegment input, long inputOffset, int batch, MemorySegment tokens, long tokensOffset) {
+        run(Output.TOKENS, input, inputOffset, batch, tokens, tokensOffset);
     }
 
     private void run(Output output, MemorySegment input, long inputOffset, int batch, MemorySegment out, long outOffset) {
@@ -166,8 +206,27 @@ public final class ViTModel implements AutoCloseable {
         return outputs(Output.EMBEDDING, images, batch);
     }
 
+    /** {@link #embeddings}, each row scaled to unit L2 norm if {@code normalize} (for cosine similarity). */
+    public float[] embed(float[] images, int batch, boolean normalize) {
+        float[] rows = embeddings(images, batch);
+        if (normalize) {
+            Embeddings.normalize(rows, config.hidden());
+        }
+        return rows;
+    }
+
+    /** Hugging Face's {@code last_hidden_state} [batch x tokens x hidden] of float32 NCHW images. */
+    public float[] tokens(float[] images, int batch) {
+        return outputs(Output.TOKENS, images, batch);
+    }
+
     private float[] outputs(Output output, float[] images, int batch) {
         requireImages(images, batch);
+        plan(output);
+        if ((long) batch * output.width(config) > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("the " + output.label + " of " + batch
+                    + " images are more floats than one array holds: take fewer images at a time");
+        }
         int width = output.width(config);
         try (Arena a = Arena.ofShared()) {
             MemorySegment in = Memory.copyOf(a, images);
@@ -244,19 +303,13 @@ public final class ViTModel implements AutoCloseable {
     }
 
     /**
-     * The preprocessing the model's folder asks for (Hugging Face preprocessor_config.json, timm
-     * pretrained_cfg), or Hugging Face's defaults (resize, mean and std 0.5) for random weights.
+     * The preprocessing the model's folder asks for (as its {@link CheckpointFormat} reads it), or Hugging
+     * Face's defaults (resize, mean and std 0.5) for random weights.
      */
     public ImagePreprocessing preprocessing() throws FormatException {
         int size = config.imageSize();
-        if (source == null) {
-            return ImagePreprocessing.huggingFace(null, size, "defaults");
-        }
-        String where = source.layout() == Layout.TIMM ? source.configFile() + " pretrained_cfg"
-                : source.dir().resolve("preprocessor_config.json").toString();
-        return source.layout() == Layout.TIMM
-                ? ImagePreprocessing.timm(source.preprocessing(), size, where)
-                : ImagePreprocessing.huggingFace(source.preprocessing(), size, where);
+        return source == null ? ImagePreprocessing.huggingFace(null, size, "defaults")
+                : source.format().preprocessing(source, size);
     }
 
     /** Decodes, preprocesses and classifies image files: the top {@code k} classes of each, best first. */
@@ -265,6 +318,7 @@ public final class ViTModel implements AutoCloseable {
         if (k < 1) {
             throw new IllegalArgumentException("top k must be >= 1, got " + k);
         }
+        plan(Output.LOGITS);
         ImagePreprocessing pre = preprocessing();
         int chunk = 8;
         List<List<Prediction>> out = new ArrayList<>(images.size());

@@ -13,15 +13,27 @@ import java.util.SplittableRandom;
  * the other parameters as float32 copies. Nothing here points into the checkpoint file, which is closed
  * once they are made.
  *
- * @param qkv     the query, key and value projections as one [3D, D] weight (timm stores them so; Hugging
- *                Face's three are stacked at load), writing the three column blocks of the qkv buffer
- * @param qkvBias their biases, [3D]
+ * @param prefix  the prefix tokens' values, [prefixTokens, D], class token first
+ * @param heads   the classifier's linear heads, one per prefix token from the first (none without one)
  */
-record ViTWeights(MemorySegment clsToken, MemorySegment positions, PackedMatrix patchWeight, MemorySegment patchBias,
-                  Layer[] layers, MemorySegment normWeight, MemorySegment normBias,
-                  PackedMatrix headWeight, MemorySegment headBias) {
+record ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix patchWeight, MemorySegment patchBias,
+                  Layer[] layers, MemorySegment normWeight, MemorySegment normBias, Linear[] heads) {
 
-    /** One encoder block. */
+    /** The first head's bias: the one every classifier has. */
+    MemorySegment headBias() {
+        return heads[0].bias();
+    }
+
+    /** A linear layer: weight [out, in] packed, bias [out]. */
+    record Linear(PackedMatrix weight, MemorySegment bias) {}
+
+    /**
+     * One encoder block.
+     *
+     * @param qkv     the query, key and value projections as one [3D, D] weight (timm stores them so; Hugging
+     *                Face's three are stacked at load), writing the three column blocks of the qkv buffer
+     * @param qkvBias their biases, [3D]
+     */
     record Layer(MemorySegment norm1Weight, MemorySegment norm1Bias, PackedMatrix qkv, MemorySegment qkvBias,
                  PackedMatrix projWeight, MemorySegment projBias, MemorySegment norm2Weight, MemorySegment norm2Bias,
                  PackedMatrix fc1Weight, MemorySegment fc1Bias, PackedMatrix fc2Weight, MemorySegment fc2Bias) {}
@@ -42,10 +54,15 @@ record ViTWeights(MemorySegment clsToken, MemorySegment positions, PackedMatrix 
                     linear(arena, c.mlp(), d, root), uniform(arena, c.mlp(), root),
                     linear(arena, d, c.mlp(), root), uniform(arena, d, root));
         }
-        return new ViTWeights(uniform(arena, d, root), uniform(arena, (long) c.tokens() * d, root),
-                linear(arena, d, c.patchFloats(), root), uniform(arena, d, root), layers,
-                ones(arena, d), zeros(arena, d),
-                linear(arena, c.classes(), d, root), uniform(arena, c.classes(), root));
+        MemorySegment prefix = uniform(arena, (long) c.prefixTokens() * d, root);
+        MemorySegment positions = uniform(arena, (long) c.tokens() * d, root);
+        PackedMatrix patchWeight = linear(arena, d, c.patchFloats(), root);
+        MemorySegment patchBias = uniform(arena, d, root);
+        Linear[] heads = new Linear[c.classifier().heads()];
+        for (int i = 0; i < heads.length; i++) {
+            heads[i] = new Linear(linear(arena, c.classes(), d, root), uniform(arena, c.classes(), root));
+        }
+        return new ViTWeights(prefix, positions, patchWeight, patchBias, layers, ones(arena, d), zeros(arena, d), heads);
     }
 
     /** A random [out, in] weight, made in scratch memory (freed at once) and packed into {@code arena}. */

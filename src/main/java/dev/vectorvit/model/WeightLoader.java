@@ -18,13 +18,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Maps a checkpoint's tensors to {@link ViTWeights} by their Hugging Face or timm names, checking every
- * shape against the config before any is used (a mismatch names the tensor and both shapes). Linear
- * weights are packed and the rest copied into {@code arena}, so the file can be closed afterwards.
+ * Reads a checkpoint's tensors into {@link ViTWeights} by the names its {@link CheckpointFormat} gives,
+ * checking every shape against the config before any is used (a mismatch names the tensor and both
+ * shapes). Linear weights are packed and the rest copied into {@code arena}, so the file can be closed
+ * afterwards.
  */
-final class WeightLoader {
+public final class WeightLoader {
     private final SafeTensors st;
     private final ModelSource src;
+    private final CheckpointFormat format;
     private final ViTConfig c;
     private final Arena arena;
     private final int threads;
@@ -34,6 +36,7 @@ final class WeightLoader {
     private WeightLoader(SafeTensors st, ModelSource src, Arena arena, int threads) {
         this.st = st;
         this.src = src;
+        this.format = src.format();
         this.c = src.config();
         this.arena = arena;
         this.threads = threads;
@@ -41,37 +44,21 @@ final class WeightLoader {
 
     /** The model's weights, its blocks packed by up to {@code threads} threads at once. */
     static ViTWeights load(SafeTensors st, ModelSource src, Arena arena, int threads) throws IOException {
-        if (!st.contains(src.layout().marker())) {
-            throw new FormatException(src.weightsFile() + ": no tensor '" + src.layout().marker() + "': the weights are not in the "
-                    + src.layout() + " layout that " + src.configFile().getFileName() + " describes");
+        CheckpointFormat f = src.format();
+        if (!st.contains(f.marker())) {
+            throw new FormatException(src.weightsFile() + ": no tensor '" + f.marker() + "': the weights are not in the "
+                    + f.name() + " format that " + src.configFile().getFileName() + " describes");
         }
-        ViTWeights w = new WeightLoader(st, src, arena, threads).weights();
+        WeightLoader loader = new WeightLoader(st, src, arena, threads);
+        ViTWeights w = f.weights(loader, src.config(), loader.layers());
         // Blocks beyond the config's depth would be ignored silently, and the logits wrong.
         ViTConfig c = src.config();
-        String extra = (src.layout() == Layout.HUGGING_FACE ? "vit.encoder.layer." : "blocks.") + c.layers() + ".";
+        String extra = f.layerPrefix(c.layers());
         if (st.names().stream().anyMatch(n -> n.startsWith(extra))) {
             throw new FormatException(src.weightsFile() + ": has tensors '" + extra + "*' but "
-                    + src.configFile().getFileName() + " describes " + c.layers() + " layers ("
-                    + (src.layout() == Layout.HUGGING_FACE ? "num_hidden_layers" : "depth") + ")");
+                    + src.configFile().getFileName() + " describes " + c.layers() + " layers");
         }
         return w;
-    }
-
-    private ViTWeights weights() throws IOException {
-        int d = c.hidden(), t = c.tokens(), p = c.patchSize();
-        boolean hf = src.layout() == Layout.HUGGING_FACE;
-        String e = hf ? "vit.embeddings." : "";
-        ViTWeights.Layer[] layers = layers(hf);
-        return new ViTWeights(
-                copy(e + "cls_token", 1, 1, d),
-                copy(hf ? e + "position_embeddings" : "pos_embed", 1, t, d),
-                linear(hf ? e + "patch_embeddings.projection.weight" : "patch_embed.proj.weight", d, c.channels(), p, p),
-                copy(hf ? e + "patch_embeddings.projection.bias" : "patch_embed.proj.bias", d),
-                layers,
-                copy(hf ? "vit.layernorm.weight" : "norm.weight", d),
-                copy(hf ? "vit.layernorm.bias" : "norm.bias", d),
-                linear(hf ? "classifier.weight" : "head.weight", c.classes(), d),
-                copy(hf ? "classifier.bias" : "head.bias", c.classes()));
     }
 
     /**
@@ -80,10 +67,10 @@ final class WeightLoader {
      * in order, so a bad file gets the same error as one read serially, and the config's depth sizes
      * nothing before the file confirms it (a depth of 2^31 - 1 fails at the first missing block).
      */
-    private ViTWeights.Layer[] layers(boolean hf) throws IOException {
+    private ViTWeights.Layer[] layers() throws IOException {
         checkOnly = true;
         for (int i = 0; i < c.layers(); i++) {
-            layer(hf, i);
+            format.layer(this, c, i);
         }
         checkOnly = false;
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, c.layers())));
@@ -91,7 +78,7 @@ final class WeightLoader {
             List<Future<ViTWeights.Layer>> blocks = new ArrayList<>();
             for (int i = 0; i < c.layers(); i++) {
                 int index = i;
-                blocks.add(pool.submit(() -> layer(hf, index)));
+                blocks.add(pool.submit(() -> format.layer(this, c, index)));
             }
             ViTWeights.Layer[] out = new ViTWeights.Layer[c.layers()];
             for (int i = 0; i < out.length; i++) {
@@ -117,10 +104,6 @@ final class WeightLoader {
         }
     }
 
-    private ViTWeights.Layer layer(boolean hf, int i) throws IOException {
-        return hf ? hfLayer(i) : timmLayer(i);
-    }
-
     /** The block a task made, its failure rethrown as it was thrown. */
     private static ViTWeights.Layer result(Future<ViTWeights.Layer> block) throws IOException {
         try {
@@ -138,34 +121,8 @@ final class WeightLoader {
         }
     }
 
-    private ViTWeights.Layer hfLayer(int i) throws IOException {
-        String l = "vit.encoder.layer." + i + ".";
-        String a = l + "attention.attention.";
-        int d = c.hidden(), m = c.mlp();
-        return new ViTWeights.Layer(
-                copy(l + "layernorm_before.weight", d), copy(l + "layernorm_before.bias", d),
-                stackedLinear(d, d, a + "query.weight", a + "key.weight", a + "value.weight"),
-                stackedVector(d, a + "query.bias", a + "key.bias", a + "value.bias"),
-                linear(l + "attention.output.dense.weight", d, d), copy(l + "attention.output.dense.bias", d),
-                copy(l + "layernorm_after.weight", d), copy(l + "layernorm_after.bias", d),
-                linear(l + "intermediate.dense.weight", m, d), copy(l + "intermediate.dense.bias", m),
-                linear(l + "output.dense.weight", d, m), copy(l + "output.dense.bias", d));
-    }
-
-    private ViTWeights.Layer timmLayer(int i) throws IOException {
-        String l = "blocks." + i + ".";
-        int d = c.hidden(), m = c.mlp();
-        return new ViTWeights.Layer(
-                copy(l + "norm1.weight", d), copy(l + "norm1.bias", d),
-                linear(l + "attn.qkv.weight", 3 * d, d), copy(l + "attn.qkv.bias", 3 * d),
-                linear(l + "attn.proj.weight", d, d), copy(l + "attn.proj.bias", d),
-                copy(l + "norm2.weight", d), copy(l + "norm2.bias", d),
-                linear(l + "mlp.fc1.weight", m, d), copy(l + "mlp.fc1.bias", m),
-                linear(l + "mlp.fc2.weight", d, m), copy(l + "mlp.fc2.bias", d));
-    }
-
     /** A tensor of shape {@code expected} copied into the model's memory. */
-    private MemorySegment copy(String name, long... expected) throws IOException {
+    MemorySegment copy(String name, long... expected) throws IOException {
         check(name, expected);
         if (checkOnly) {
             return null;
@@ -178,7 +135,7 @@ final class WeightLoader {
     }
 
     /** A weight [out, in...] (trailing dimensions flattened into in), packed for the GEMM. */
-    private PackedMatrix linear(String name, long... expected) throws IOException {
+    PackedMatrix linear(String name, long... expected) throws IOException {
         check(name, expected);
         if (checkOnly) {
             return null;
@@ -191,7 +148,7 @@ final class WeightLoader {
     }
 
     /** Weights [rows, cols] stacked into one [names x rows, cols] (Hugging Face's separate q, k and v), packed. */
-    private PackedMatrix stackedLinear(int rows, int cols, String... names) throws IOException {
+    PackedMatrix stackedLinear(int rows, int cols, String... names) throws IOException {
         if (checkOnly) {
             return check(new long[] {rows, cols}, names);
         }
@@ -201,12 +158,17 @@ final class WeightLoader {
         }
     }
 
-    /** Vectors [rows] stacked into one [names x rows] in the model's memory. */
-    private MemorySegment stackedVector(int rows, String... names) throws IOException {
+    /** Tensors of one shape stacked one after the other in the model's memory. */
+    MemorySegment stacked(long[] shape, String... names) throws IOException {
         if (checkOnly) {
-            return check(new long[] {rows}, names);
+            return check(shape, names);
         }
-        return stack(arena, new long[] {rows}, names);
+        return stack(arena, shape, names);
+    }
+
+    /** A linear head {@code name}.weight [classes, hidden] and {@code name}.bias [classes]. */
+    ViTWeights.Linear head(String name, ViTConfig c) throws IOException {
+        return new ViTWeights.Linear(linear(name + ".weight", c.classes(), c.hidden()), copy(name + ".bias", c.classes()));
     }
 
     private MemorySegment stack(Arena into, long[] shape, String... names) throws IOException {
@@ -231,7 +193,7 @@ final class WeightLoader {
     /** Checks that the tensor exists with shape {@code expected}. */
     private void check(String name, long... expected) throws FormatException {
         if (!st.contains(name)) {
-            throw new FormatException(src.weightsFile() + ": missing tensor '" + name + "' (" + src.layout() + " layout)");
+            throw new FormatException(src.weightsFile() + ": missing tensor '" + name + "' (" + format.name() + " format)");
         }
         long[] shape = st.shape(name);
         if (!Arrays.equals(shape, expected)) {

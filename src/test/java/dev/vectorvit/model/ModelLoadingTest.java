@@ -108,7 +108,8 @@ final class ModelLoadingTest {
     void configThatIsNeitherHuggingFaceNorTimm() throws IOException {
         Path dir = tinyHf();
         Files.writeString(config(dir), "{\"model_type\": \"resnet\", \"num_labels\": 10}");
-        loadFails(dir, config(dir).toString(), "neither a Hugging Face ViT config", "nor a timm one");
+        loadFails(dir, config(dir).toString(), "model_type 'resnet' is not supported", "model_type 'vit'",
+                "model_type 'deit'", "timm vit_*");
     }
 
     @Test
@@ -288,10 +289,10 @@ final class ModelLoadingTest {
     void configWithFewerLayersThanTheWeights() throws IOException {
         Path hf = Fixtures.copy(Fixtures.TINY_HF, tmp.resolve("hf"));
         Fixtures.editConfig(hf, c -> c.put("num_hidden_layers", 1L));
-        loadFails(hf, weights(hf).toString(), "tensors 'vit.encoder.layer.1.*'", "describes 1 layers (num_hidden_layers)");
+        loadFails(hf, weights(hf).toString(), "tensors 'vit.encoder.layer.1.*'", "describes 1 layers");
         Path timm = Fixtures.copy(Fixtures.TINY_TIMM, tmp.resolve("timm"));
         Fixtures.editConfig(timm, c -> Fixtures.object(c, "model_args").put("depth", 1L));
-        loadFails(timm, weights(timm).toString(), "tensors 'blocks.1.*'", "describes 1 layers (depth)");
+        loadFails(timm, weights(timm).toString(), "tensors 'blocks.1.*'", "describes 1 layers");
     }
 
     @Test
@@ -299,7 +300,7 @@ final class ModelLoadingTest {
         Path dir = tinyHf();
         Files.copy(Fixtures.fixture(Fixtures.TINY_TIMM).resolve("model.safetensors"), weights(dir),
                 StandardCopyOption.REPLACE_EXISTING);
-        loadFails(dir, weights(dir).toString(), "no tensor 'vit.embeddings.cls_token'", "HUGGING_FACE layout",
+        loadFails(dir, weights(dir).toString(), "no tensor 'vit.embeddings.cls_token'", "Hugging Face ViT format",
                 "config.json");
     }
 
@@ -308,7 +309,7 @@ final class ModelLoadingTest {
         Path dir = Fixtures.copy(Fixtures.TINY_TIMM, tmp);
         Files.copy(Fixtures.fixture(Fixtures.TINY_HF).resolve("model.safetensors"), weights(dir),
                 StandardCopyOption.REPLACE_EXISTING);
-        loadFails(dir, weights(dir).toString(), "no tensor 'cls_token'", "TIMM layout");
+        loadFails(dir, weights(dir).toString(), "no tensor 'cls_token'", "timm ViT format");
     }
 
     private static long headerLength(Path file) throws IOException {
@@ -409,7 +410,7 @@ final class ModelLoadingTest {
     /** Default labels are not made one by one: 2^31 - 1 classes without names fail on the head's shape. */
     @Test
     void hugeClassCountWithoutNames() throws IOException {
-        ViTConfig c = ModelSource.timm(Map.of("architecture", "vit_tiny_patch16_224",
+        ViTConfig c = TimmViT.config(Map.of("architecture", "vit_tiny_patch16_224",
                 "num_classes", (long) Integer.MAX_VALUE), null, "config.json");
         assertEquals(Integer.MAX_VALUE, c.labels().size());
         assertEquals("LABEL_2147483646", c.labels().getLast());
@@ -423,14 +424,14 @@ final class ModelLoadingTest {
 
     @Test
     void timmArchitectureNames() throws FormatException {
-        ViTConfig base = ModelSource.timm(Map.of("architecture", "vit_base_patch16_224"), null, "config.json");
+        ViTConfig base = TimmViT.config(Map.of("architecture", "vit_base_patch16_224"), null, "config.json");
         assertEquals(new ViTConfig(224, 16, 3, 768, 12, 12, 3072, 1000, 1e-6f, Activation.GELU_ERF, null), base);
 
-        ViTConfig small = ModelSource.timm(Map.of("architecture", "vit_small_patch32_384.augreg_in21k_ft_in1k",
+        ViTConfig small = TimmViT.config(Map.of("architecture", "vit_small_patch32_384.augreg_in21k_ft_in1k",
                 "num_classes", 21843L), null, "config.json");
         assertEquals(new ViTConfig(384, 32, 3, 384, 12, 6, 1536, 21843, 1e-6f, Activation.GELU_ERF, null), small);
 
-        ViTConfig large = ModelSource.timm(Map.of("architecture", "vit_large_patch14_224"),
+        ViTConfig large = TimmViT.config(Map.of("architecture", "vit_large_patch14_224"),
                 Map.of("input_size", List.of(3L, 196L, 196L), "num_classes", 10L), "config.json");
         assertEquals(196, large.imageSize(), "pretrained_cfg.input_size wins over the name");
         assertEquals(14, large.patchSize());
@@ -439,7 +440,7 @@ final class ModelLoadingTest {
         assertEquals(16, large.heads());
         assertEquals(10, large.classes(), "pretrained_cfg.num_classes when there is no top-level one");
 
-        ViTConfig args = ModelSource.timm(Map.of("architecture", "vit_tiny_patch16_224",
+        ViTConfig args = TimmViT.config(Map.of("architecture", "vit_tiny_patch16_224",
                 "model_args", Map.of("depth", 6L, "mlp_ratio", 2.5)), null, "config.json");
         assertEquals(192, args.hidden());
         assertEquals(6, args.layers(), "model_args win over the name");
@@ -449,28 +450,28 @@ final class ModelLoadingTest {
     @Test
     void timmArchitectureThatIsNotAViT() {
         FormatException e = assertThrows(FormatException.class,
-                () -> ModelSource.timm(Map.of("architecture", "resnet50"), null, "some/config.json"));
+                () -> TimmViT.config(Map.of("architecture", "resnet50"), null, "some/config.json"));
         assertMessage(e.getMessage(), "some/config.json", "timm architecture 'resnet50'");
     }
 
     @Test
     void timmArchitectureWithANumberBeyondAnInt() {
         FormatException e = assertThrows(FormatException.class,
-                () -> ModelSource.timm(Map.of("architecture", "vit_tiny_patch99999999999_224"), null, "some/config.json"));
+                () -> TimmViT.config(Map.of("architecture", "vit_tiny_patch99999999999_224"), null, "some/config.json"));
         assertMessage(e.getMessage(), "some/config.json", "'vit_tiny_patch99999999999_224'", "patch size out of range");
     }
 
     @Test
     void huggingFaceConfigParsing() throws FormatException {
-        ViTConfig defaults = ModelSource.huggingFace(Map.of("hidden_size", 768L), "config.json");
+        ViTConfig defaults = new HuggingFaceViT().config(Map.of("hidden_size", 768L), "config.json");
         assertEquals(new ViTConfig(224, 16, 3, 768, 12, 12, 3072, 2, 1e-12f, Activation.GELU_ERF, null), defaults);
 
-        ViTConfig c = ModelSource.huggingFace(Map.of("hidden_size", 96L, "num_hidden_layers", 3L,
+        ViTConfig c = new HuggingFaceViT().config(Map.of("hidden_size", 96L, "num_hidden_layers", 3L,
                 "num_attention_heads", 4L, "intermediate_size", 200L, "image_size", 40L, "patch_size", 10L,
                 "hidden_act", "gelu_new", "layer_norm_eps", 1e-5, "num_labels", 3L), "config.json");
         assertEquals(new ViTConfig(40, 10, 3, 96, 3, 4, 200, 3, 1e-5f, Activation.GELU_TANH, null), c);
 
-        ViTConfig labelled = ModelSource.huggingFace(Map.of("hidden_size", 768L, "num_labels", 5L,
+        ViTConfig labelled = new HuggingFaceViT().config(Map.of("hidden_size", 768L, "num_labels", 5L,
                 "id2label", Map.of("1", "dog", "0", "cat")), "config.json");
         assertEquals(List.of("cat", "dog"), labelled.labels(), "id2label wins over num_labels");
     }
@@ -481,7 +482,7 @@ final class ModelLoadingTest {
             Path dir = Fixtures.fixture(layout);
             try (ViTModel m = ViTModel.load(dir)) {
                 assertEquals(dir, m.source().dir());
-                assertEquals(layout.endsWith("hf") ? Layout.HUGGING_FACE : Layout.TIMM, m.source().layout());
+                assertEquals(layout.endsWith("hf") ? "Hugging Face ViT" : "timm ViT", m.source().format().name());
                 assertEquals(new ViTConfig(32, 8, 3, 64, 2, 4, 256, 10, 1e-6f, Activation.GELU_ERF,
                         m.config().labels()), m.config());
             }

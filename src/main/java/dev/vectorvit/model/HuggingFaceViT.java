@@ -1,0 +1,118 @@
+package dev.vectorvit.model;
+
+import dev.vectorvit.io.FormatException;
+import dev.vectorvit.io.ImagePreprocessing;
+import dev.vectorvit.io.Json;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Hugging Face {@code ViTForImageClassification}: "vit." names, separate query/key/value, a linear
+ * {@code classifier} on the class token, preprocessor_config.json beside it. Its encoder's names are
+ * shared by DeiT, under another prefix.
+ */
+final class HuggingFaceViT implements CheckpointFormat {
+    private static final String ARCHITECTURE = "ViTForImageClassification";
+
+    @Override
+    public String name() {
+        return "Hugging Face ViT";
+    }
+
+    @Override
+    public String describes() {
+        return "model_type 'vit' (" + ARCHITECTURE + ")";
+    }
+
+    /** model_type "vit", or an older config without model_type that has hidden_size. */
+    @Override
+    public boolean reads(Map<String, Object> config) {
+        Object type = config.get("model_type");
+        return "vit".equals(type) || type == null && config.containsKey("hidden_size");
+    }
+
+    @Override
+    public ViTConfig config(Map<String, Object> config, String src) throws FormatException {
+        String arch = Formats.architecture(config, src);
+        if (arch != null && !arch.equals(ARCHITECTURE)) {
+            throw new FormatException(src + ": architecture '" + arch + "' is not supported for model_type 'vit' "
+                    + "(supported: " + ARCHITECTURE + ")");
+        }
+        return ConfigValues.huggingFace(config, src, 1, Classifier.CLASS_TOKEN);
+    }
+
+    @Override
+    public Map<String, Object> preprocessorConfig(Path dir, Map<String, Object> config, String src) throws IOException {
+        return preprocessorFile(dir);
+    }
+
+    @Override
+    public ImagePreprocessing preprocessing(ModelSource source, int imageSize) throws FormatException {
+        return huggingFacePreprocessing(source, imageSize);
+    }
+
+    @Override
+    public String marker() {
+        return "vit.embeddings.cls_token";
+    }
+
+    @Override
+    public String layerPrefix(int i) {
+        return "vit.encoder.layer." + i + ".";
+    }
+
+    @Override
+    public ViTWeights.Layer layer(WeightLoader w, ViTConfig c, int i) throws IOException {
+        return encoderLayer(w, c, layerPrefix(i));
+    }
+
+    @Override
+    public ViTWeights weights(WeightLoader w, ViTConfig c, ViTWeights.Layer[] layers) throws IOException {
+        int d = c.hidden();
+        return weights(w, c, "vit.", w.copy("vit.embeddings.cls_token", 1, 1, d), layers,
+                new ViTWeights.Linear[] {w.head("classifier", c)});
+    }
+
+    /** preprocessor_config.json of a Hugging Face folder, or null without one. */
+    static Map<String, Object> preprocessorFile(Path dir) throws IOException {
+        Path pre = dir.resolve("preprocessor_config.json");
+        return Files.isRegularFile(pre) ? Json.object(Json.parse(pre), "preprocessor config", pre.toString()) : null;
+    }
+
+    static ImagePreprocessing huggingFacePreprocessing(ModelSource source, int imageSize) throws FormatException {
+        return ImagePreprocessing.huggingFace(source.preprocessing(), imageSize,
+                source.dir().resolve("preprocessor_config.json").toString());
+    }
+
+    /** Weights of a Hugging Face ViT-family model whose tensors start with {@code model} ("vit.", "deit."). */
+    static ViTWeights weights(WeightLoader w, ViTConfig c, String model, MemorySegment prefix,
+                              ViTWeights.Layer[] layers, ViTWeights.Linear[] heads) throws IOException {
+        int d = c.hidden(), p = c.patchSize();
+        String e = model + "embeddings.";
+        return new ViTWeights(prefix,
+                w.copy(e + "position_embeddings", 1, c.tokens(), d),
+                w.linear(e + "patch_embeddings.projection.weight", d, c.channels(), p, p),
+                w.copy(e + "patch_embeddings.projection.bias", d),
+                layers,
+                w.copy(model + "layernorm.weight", d),
+                w.copy(model + "layernorm.bias", d),
+                heads);
+    }
+
+    /** A Hugging Face ViT-family encoder block whose tensor names start with {@code l}; q, k and v stacked. */
+    static ViTWeights.Layer encoderLayer(WeightLoader w, ViTConfig c, String l) throws IOException {
+        String a = l + "attention.attention.";
+        int d = c.hidden(), m = c.mlp();
+        return new ViTWeights.Layer(
+                w.copy(l + "layernorm_before.weight", d), w.copy(l + "layernorm_before.bias", d),
+                w.stackedLinear(d, d, a + "query.weight", a + "key.weight", a + "value.weight"),
+                w.stacked(new long[] {d}, a + "query.bias", a + "key.bias", a + "value.bias"),
+                w.linear(l + "attention.output.dense.weight", d, d), w.copy(l + "attention.output.dense.bias", d),
+                w.copy(l + "layernorm_after.weight", d), w.copy(l + "layernorm_after.bias", d),
+                w.linear(l + "intermediate.dense.weight", m, d), w.copy(l + "intermediate.dense.bias", m),
+                w.linear(l + "output.dense.weight", d, m), w.copy(l + "output.dense.bias", d));
+    }
+}
