@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /** {@code vit classify}: the top-K labels of each image. */
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = "Classify images (files and folders) with a model folder (Hugging Face or timm layout).")
+        description = "Classify images (files and folders) with a model folder that has a classification head "
+                + "(for others: vit embed). --output FILE.jsonl; without --output, the labels as text on stdout.")
 final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -32,8 +33,12 @@ final class ClassifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         Common.requirePositive(cl, "--top", top);
+        if (folder.paths.isEmpty()) {
+            throw new CommandLine.ParameterException(cl, "give image files or folders");
+        }
         folder.validate(cl, ".jsonl");
         try (ViTModel m = folder.load(common.options(cl))) {
+            Common.requireClassifier(cl, m);
             Results results = folder.output == null ? new TextResults(cl.getOut(), m, top)
                     : JsonLines.toFile(folder.output, logits -> members(m.top(logits, top)));
             return FolderRun.run(m, Output.LOGITS, folder, results, "vit classify", cl.getErr());

@@ -1,10 +1,8 @@
 package dev.vectorvit.cli;
 
-import dev.vectorvit.io.FormatException;
-import dev.vectorvit.io.NpyArray;
+import dev.vectorvit.model.Output;
 import dev.vectorvit.model.ViTConfig;
 import dev.vectorvit.model.ViTModel;
-import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -20,15 +18,17 @@ final class Common {
         return ViTModel.Options.defaults().withThreads(threads);
     }
 
-    /** The number of images in a float32 [N, C, H, W] array of the model's size; another shape is a FormatException. */
-    static int images(NpyArray array, ViTConfig c) throws FormatException {
-        long[] shape = array.shape();
-        long[] want = {-1, c.channels(), c.imageSize(), c.imageSize()};
-        if (shape.length != 4 || shape[0] < 1 || shape[1] != want[1] || shape[2] != want[2] || shape[3] != want[3]) {
-            throw new FormatException(array.source() + ": shape " + Arrays.toString(shape) + " is not [N, " + want[1]
-                    + ", " + want[2] + ", " + want[3] + "] as the model needs");
+    /** The shape of one image's {@code output}: [classes], [hidden] or [tokens, hidden]. */
+    static int[] rowShape(Output output, ViTConfig c) {
+        return output == Output.TOKENS ? new int[] {c.tokens(), c.hidden()} : new int[] {output.width(c)};
+    }
+
+    /** A usage error if {@code m} has no classification head (the command needs logits). */
+    static void requireClassifier(CommandLine cl, ViTModel m) {
+        if (!m.hasClassifier()) {
+            throw new CommandLine.ParameterException(cl, "model " + m.name() + " has no classification head: "
+                    + cl.getCommandSpec().qualifiedName() + " needs one (use vit embed)");
         }
-        return Math.toIntExact(shape[0]);
     }
 
     static void requirePositive(CommandLine cl, String option, int value) {

@@ -3,7 +3,6 @@ package dev.vectorvit.cli;
 import dev.vectorvit.io.ImagePreprocessing;
 import dev.vectorvit.io.Images;
 import dev.vectorvit.io.Npy;
-import dev.vectorvit.io.NpyArray;
 import dev.vectorvit.model.AttentionMaps;
 import dev.vectorvit.model.ViTConfig;
 import dev.vectorvit.model.ViTModel;
@@ -48,8 +47,8 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder (config.json + model.safetensors).")
     Path model;
 
-    @Option(names = "--input", paramLabel = "IN.npy", description = "float32 [N, C, H, W], normalized (instead of image files).")
-    Path input;
+    @Mixin
+    TensorInput input;
 
     @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "Image files (instead of --input).")
     List<Path> images = new ArrayList<>();
@@ -69,9 +68,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
-        if ((input == null) == images.isEmpty()) {
-            throw new CommandLine.ParameterException(cl, "give --input IN.npy or image files, one of the two");
-        }
+        boolean fromArray = input.given(cl, images);
         if (attention == null && rollout == null && output == null) {
             throw new CommandLine.ParameterException(cl, "nothing to write: give --attention, --rollout or --output");
         }
@@ -83,10 +80,10 @@ final class ExplainCommand implements Callable<Integer> {
             ViTConfig c = m.config();
             MemorySegment tensors = null;
             int n = images.size();
-            if (input != null) {
-                NpyArray array = Npy.read(input);
-                n = Common.images(array, c);
-                tensors = array.float32(arena);
+            if (fromArray) {
+                TensorInput.Tensors read = input.read(c, arena);
+                n = read.count();
+                tensors = read.data();
             }
             // The picture undoes the normalization the model folder asks for, whatever made the tensors.
             ImagePreprocessing pre = m.preprocessing();
@@ -144,7 +141,7 @@ final class ExplainCommand implements Callable<Integer> {
 
     /** Image {@code i}'s PNG under {@code --output}. */
     private Path picture(int i) {
-        return output.resolve(input != null ? stem(input) + "-" + i + ".png" : stem(images.get(i)) + ".png");
+        return output.resolve(input.file != null ? stem(input.file) + "-" + i + ".png" : stem(images.get(i)) + ".png");
     }
 
     private void requireDistinctPictures(CommandLine cl) {

@@ -5,13 +5,14 @@ import dev.vectorvit.model.ViTConfig;
 import dev.vectorvit.model.ViTModel;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Options of the commands that run files and folders of images (classify, embed). */
+/** Options of the commands that run files and folders of images (classify, embed, predict). */
 final class FolderOptions {
     @Option(names = "--model", paramLabel = "DIR", description = "Model folder (config.json + model.safetensors).")
     Path model;
@@ -20,15 +21,16 @@ final class FolderOptions {
             + "made in memory, as vit bench runs it (to measure throughput without a download).")
     boolean randomWeights;
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image files, and folders searched recursively "
+    @Parameters(arity = "0..*", paramLabel = "PATH", description = "Image files, and folders searched recursively "
             + "for .jpg, .jpeg, .png and the other suffixes ImageIO reads (other files are skipped and counted).")
-    List<Path> paths;
+    List<Path> paths = new ArrayList<>();
 
     @Option(names = "--batch", paramLabel = "N", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
     int batch = 8;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "Write the results to FILE.jsonl (one object per "
-            + "image) or, for embeddings, FILE.npy (float32 [N, D]) with FILE.paths.txt beside it.")
+    @Option(names = "--output", paramLabel = "FILE", description = "Results file, as the command's description says: "
+            + "FILE.npy (float32, a row per image; for image files FILE.paths.txt beside it names each row's image) "
+            + "or FILE.jsonl (an object per image).")
     Path output;
 
     @Option(names = "--quiet", description = "No progress on stderr (errors are still printed).")
@@ -38,7 +40,10 @@ final class FolderOptions {
             + "pixels than this, before decoding it (default ${DEFAULT-VALUE}, as Pillow).")
     long maxPixels = Images.MAX_PIXELS;
 
-    /** Checks the values; {@code suffixes} are the output formats the command writes. */
+    /**
+     * Checks the values; {@code suffixes} are the output formats the command writes. The paths are the
+     * command's to check: some take --input instead.
+     */
     void validate(CommandLine cl, String... suffixes) {
         if ((model == null) == !randomWeights) {
             throw new CommandLine.ParameterException(cl, "give either --model DIR or --random-weights");

@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Embeddings as a float32 {@code [N, D]} {@code x.npy} beside {@code x.paths.txt}, the path of each row,
- * one a line. Failed images have no row: their errors are on stderr.
+ * Output rows (embeddings, tokens or logits) as a float32 {@code [N, ...]} {@code x.npy} beside
+ * {@code x.paths.txt}, the path of each row, one a line. Failed images have no row: their errors are on stderr.
  */
 final class NpyResults implements Results {
     private final NpyRows rows;
@@ -20,10 +20,11 @@ final class NpyResults implements Results {
         this.paths = paths;
     }
 
-    static NpyResults create(Path npy, int width) throws IOException {
+    /** @param rowShape the shape of one image's output (see {@link Common#rowShape}) */
+    static NpyResults create(Path npy, int... rowShape) throws IOException {
         BufferedWriter paths = Files.newBufferedWriter(pathsFile(npy), StandardCharsets.UTF_8);
         try {
-            return new NpyResults(NpyRows.create(npy, width), paths);
+            return new NpyResults(NpyRows.create(npy, rowShape), paths);
         } catch (IOException | RuntimeException e) {
             paths.close();
             throw e;

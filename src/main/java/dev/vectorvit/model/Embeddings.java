@@ -1,11 +1,11 @@
 package dev.vectorvit.model;
 
 /** Operations on rows of embeddings. */
-final class Embeddings {
+public final class Embeddings {
     private Embeddings() {}
 
     /** Scales each row of {@code width} floats to unit L2 norm (sums in double); an all-zero row stays zero. */
-    static void normalize(float[] rows, int width) {
+    public static void normalize(float[] rows, int width) {
         for (int r = 0; r < rows.length; r += width) {
             double sum = 0;
             for (int i = r; i < r + width; i++) {

@@ -1,16 +1,22 @@
 package dev.vectorvit.cli;
 
 import static dev.vectorvit.model.Fixtures.assertMessage;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectorvit.io.Json;
 import dev.vectorvit.io.Npy;
 import dev.vectorvit.io.NpyArray;
 import dev.vectorvit.io.TestResources;
+import dev.vectorvit.kernels.Activation;
+import dev.vectorvit.model.Classifier;
 import dev.vectorvit.model.Fixtures;
+import dev.vectorvit.model.ViTConfig;
+import dev.vectorvit.model.ViTModel;
 import dev.vectorvit.tensor.Memory;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -31,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /** The {@code vit} command line through {@link Main#run}: exit codes, output and error lines. */
 final class CliTest {
@@ -194,6 +201,175 @@ final class CliTest {
                 .failedWith("error: " + folder + ": ");
         try (Stream<Path> files = Files.list(tmp)) {
             assertEquals(List.of("OUT.npy"), files.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
+        }
+    }
+
+    // ---- embed, and predict of image files ----
+
+    private static final String PHOTO = TestResources.path("images/photo_45x33.jpg").toString();
+
+    /** The float32 array of an .npy file, after checking its dtype and shape. */
+    private static float[] floats(Path npy, long... shape) throws IOException {
+        NpyArray a = Npy.read(npy);
+        assertEquals("<f4", a.descr(), npy::toString);
+        assertArrayEquals(shape, a.shape(), npy::toString);
+        return Fixtures.toFloats(a.toDoubles());
+    }
+
+    /** The pooled embedding of --input: the class token after the final LayerNorm, PyTorch's final_norm_cls. */
+    @Test
+    void embedOfAnInputIsTheReferenceClassToken() throws IOException {
+        Path output = tmp.resolve("e.npy");
+        Run r = vit("embed", "--threads", "2", "--batch", "1", "--model", MODEL, "--input", INPUT, "--output",
+                output.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("", r.out() + r.err());
+        Fixtures.assertClose("e.npy", reference("final_norm_cls.npy"), floats(output, 2, 64), 1e-4);
+        assertFalse(Files.exists(tmp.resolve("e.paths.txt")), "no paths for --input");
+    }
+
+    @Test
+    void embedNormalizeWritesUnitRowsInTheReferenceDirection() throws IOException {
+        Path output = tmp.resolve("unit.npy");
+        Run r = vit("embed", "--normalize", "--model", MODEL, "--input", INPUT, "--output", output.toString());
+        assertEquals(0, r.code(), r::toString);
+        double[] cls = reference("final_norm_cls.npy");
+        for (int row = 0; row < 2; row++) {
+            double norm = Math.sqrt(Arrays.stream(cls, row * 64, row * 64 + 64).map(v -> v * v).sum());
+            for (int i = row * 64; i < row * 64 + 64; i++) {
+                cls[i] /= norm;
+            }
+        }
+        Fixtures.assertClose("unit.npy", cls, floats(output, 2, 64), 1e-5);
+    }
+
+    /** Every token (last_hidden_state): the class token is final_norm_cls; all are what the Java API gives. */
+    @Test
+    void embedTokensOfAnInput() throws IOException {
+        Path output = tmp.resolve("tokens.npy");
+        Run r = vit("embed", "--tokens", "--batch", "1", "--model", MODEL, "--input", INPUT, "--output", output.toString());
+        assertEquals(0, r.code(), r::toString);
+        float[] tokens = floats(output, 2, 17, 64);
+        float[] classTokens = new float[2 * 64];
+        for (int b = 0; b < 2; b++) {
+            System.arraycopy(tokens, b * 17 * 64, classTokens, b * 64, 64);
+        }
+        Fixtures.assertClose("class tokens", reference("final_norm_cls.npy"), classTokens, 1e-4);
+        try (ViTModel m = ViTModel.load(Path.of(MODEL))) {
+            Fixtures.assertBitwiseEquals(m.tokens(Fixtures.input("vit-tiny"), 2), tokens, "tokens.npy");
+        }
+    }
+
+    /**
+     * Image files go through the model's own preprocessing: their outputs are those of --input holding what
+     * Pillow makes of the same files (ViTImageProcessor's defaults at 32 x 32, the images' .hf.npy).
+     */
+    @Test
+    void imageFilesGiveTheOutputsOfPillowsTensors() throws IOException {
+        Path pillow = tmp.resolve("pillow.npy");
+        float[] tensors = new float[2 * 3 * 32 * 32];
+        System.arraycopy(floats(Path.of(image() + ".hf.npy"), 3, 32, 32), 0, tensors, 0, 3 * 32 * 32);
+        System.arraycopy(floats(Path.of(PHOTO + ".hf.npy"), 3, 32, 32), 0, tensors, 3 * 32 * 32, 3 * 32 * 32);
+        try (Arena a = Arena.ofConfined()) {
+            Npy.write(pillow, Memory.copyOf(a, tensors), 0, new long[] {2, 3, 32, 32});
+        }
+        List<List<String>> runs = List.of(List.of("predict"), List.of("embed", "--tokens"), List.of("embed", "--normalize"));
+        List<long[]> shapes = List.of(new long[] {2, 10}, new long[] {2, 17, 64}, new long[] {2, 64});
+        for (int i = 0; i < runs.size(); i++) {
+            Path fromFiles = tmp.resolve("files" + i + ".npy"), fromPillow = tmp.resolve("pillow" + i + ".npy");
+            String[] common = Stream.concat(runs.get(i).stream(), Stream.of("--model", MODEL)).toArray(String[]::new);
+            Run files = vit(concat(common, "--quiet", "--batch", "1", "--output", fromFiles.toString(), image(), PHOTO));
+            assertEquals(0, files.code(), files::toString);
+            assertEquals("", files.out() + files.err());
+            assertEquals(List.of(image(), PHOTO), Files.readAllLines(NpyResults.pathsFile(fromFiles)));
+            Run arrays = vit(concat(common, "--input", pillow.toString(), "--output", fromPillow.toString()));
+            assertEquals(0, arrays.code(), arrays::toString);
+            Fixtures.assertClose(runs.get(i).toString(), Fixtures.toDoubles(floats(fromPillow, shapes.get(i))),
+                    floats(fromFiles, shapes.get(i)), 1e-4);
+        }
+    }
+
+    private static String[] concat(String[] first, String... rest) {
+        return Stream.concat(Arrays.stream(first), Arrays.stream(rest)).toArray(String[]::new);
+    }
+
+    @Test
+    void embedNormalizeOfImageFilesToJsonLines() throws IOException {
+        Path output = tmp.resolve("e.jsonl");
+        Run r = vit("embed", "--normalize", "--quiet", "--model", MODEL, "--output", output.toString(), image(), PHOTO);
+        assertEquals(0, r.code(), r::toString);
+        List<String> lines = Files.readAllLines(output);
+        assertEquals(2, lines.size());
+        for (String line : lines) {
+            List<Object> embedding = Json.array(Json.object(Json.parse(line, "e.jsonl"), "record", "e.jsonl")
+                    .get("embedding"), "embedding", "e.jsonl");
+            assertEquals(64, embedding.size());
+            double sum = 0;
+            for (Object v : embedding) {
+                sum += Math.pow(Json.number(v, "embedding", "e.jsonl"), 2);
+            }
+            assertEquals(1, sum, 1e-5, line);
+        }
+    }
+
+    @Test
+    void predictOfImageFilesGoesOnPastAnUndecodableOne() throws IOException {
+        Path bad = Files.writeString(tmp.resolve("bad.png"), "not a PNG");
+        Path output = tmp.resolve("p.npy");
+        Run r = vit("predict", "--quiet", "--model", MODEL, "--output", output.toString(), bad.toString(), PHOTO);
+        assertEquals(1, r.code(), r::toString);
+        assertEquals(List.of("error: " + bad + ": not a decodable image (PNG, JPEG, BMP, GIF)"), r.errLines());
+        floats(output, 1, 10);
+        assertEquals(List.of(PHOTO), Files.readAllLines(NpyResults.pathsFile(output)));
+    }
+
+    @Test
+    void embedAndPredictUsageErrors() throws IOException {
+        String npy = tmp.resolve("never.npy").toString(), jsonl = tmp.resolve("never.jsonl").toString();
+        String oneOfTwo = "error: give --input IN.npy or image files, one of the two";
+        List<List<String>> cases = List.of(
+                List.of("embed", "--input", INPUT, PHOTO, "--output", npy), List.of(oneOfTwo),
+                List.of("embed", "--output", npy), List.of(oneOfTwo),
+                List.of("predict", "--input", INPUT, PHOTO, "--output", npy), List.of(oneOfTwo),
+                List.of("embed", "--input", INPUT), List.of("error: --input writes a float32 .npy: give --output FILE.npy"),
+                List.of("embed", "--input", INPUT, "--output", jsonl), List.of("error: --input writes a float32 .npy: "),
+                List.of("embed", "--tokens", PHOTO), List.of("error: --tokens writes a float32 .npy: give --output FILE.npy"),
+                List.of("embed", "--tokens", "--output", jsonl, PHOTO), List.of("error: --tokens writes a float32 .npy: "),
+                List.of("embed", "--tokens", "--normalize", "--output", npy, PHOTO),
+                List.of("error: --normalize scales pooled embeddings, not --tokens: give one of the two"),
+                List.of("predict", PHOTO), List.of("error: give --output FILE.npy"),
+                List.of("predict", "--output", jsonl, PHOTO), List.of("error: --output " + jsonl + ": the name must end in .npy"),
+                List.of("classify"), List.of("error: give image files or folders"));
+        for (int i = 0; i < cases.size(); i += 2) {
+            List<String> args = cases.get(i);
+            Run r = vit(Stream.concat(Stream.of(args.getFirst(), "--model", MODEL), args.stream().skip(1))
+                    .toArray(String[]::new));
+            assertEquals(2, r.code(), r::toString);
+            assertTrue(r.errLines().getFirst().startsWith(cases.get(i + 1).getFirst()), args + ": " + r.err());
+            assertEquals("Try 'vit " + args.getFirst() + " --help'.", r.errLines().get(1));
+        }
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertEquals(List.of(), files.toList(), "nothing written");
+        }
+    }
+
+    /**
+     * No model folder format without a head loads yet (headless models are random-weight only, and the CLI
+     * loads folders): the check the commands make after loading, on such a model.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"classify", "predict"})
+    void logitsOfAModelWithoutHeadAreAUsageError(String command) throws IOException {
+        CommandLine cl = new CommandLine(new Main()).getSubcommands().get(command);
+        ViTConfig headless = new ViTConfig(32, 8, 3, 48, 2, 3, 96, 0, 1e-6f, Activation.GELU_ERF, null, 1, Classifier.NONE);
+        try (ViTModel m = ViTModel.random(headless, 7, ViTModel.Options.defaults().withThreads(1))) {
+            CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+                    () -> Common.requireClassifier(cl, m));
+            assertEquals("model random has no classification head: vit " + command + " needs one (use vit embed)",
+                    e.getMessage());
+        }
+        try (ViTModel m = ViTModel.load(Path.of(MODEL))) {
+            Common.requireClassifier(cl, m);
         }
     }
 

@@ -35,4 +35,20 @@ class NpyRowsTest {
         assertArrayEquals(new double[] {999, -999, 0.25}, java.util.Arrays.copyOfRange(v, v.length - 3, v.length));
         assertArrayEquals(new double[] {0, 0, 0.25}, java.util.Arrays.copyOfRange(v, 6, 9));
     }
+
+    @Test
+    void rowsOfTwoDimensionsMakeAThreeDimensionalArray() throws IOException {
+        Path file = dir.resolve("tokens.npy");
+        try (NpyRows rows = NpyRows.create(file, 2, 3)) {
+            rows.write(new float[] {1, 2, 3, 4, 5, 6});
+            rows.flush();
+            assertArrayEquals(new long[] {1, 2, 3}, Npy.read(file).shape());
+            rows.write(new float[] {7, 8, 9, 10, 11, 12});
+            assertThrows(IllegalArgumentException.class, () -> rows.write(new float[3]));
+        }
+        NpyArray all = Npy.read(file);
+        assertArrayEquals(new long[] {2, 2, 3}, all.shape());
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, all.toDoubles());
+        assertThrows(IllegalArgumentException.class, () -> NpyRows.create(dir.resolve("bad.npy"), 4, 0));
+    }
 }
