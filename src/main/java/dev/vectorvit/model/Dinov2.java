@@ -20,33 +20,40 @@ import java.util.Map;
  * size its image processor makes (224 for a {@code facebook/dinov2-*} download trained at 518).
  */
 final class Dinov2 implements CheckpointFormat {
-    private static final String PLAIN = "dinov2";
-    private static final String REGISTERS = "dinov2_with_registers";
-    private static final Map<String, String> ARCHITECTURES = Map.of(PLAIN, "Dinov2Model", REGISTERS,
-            "Dinov2WithRegistersModel");
+    static final Dinov2 PLAIN = new Dinov2("dinov2", "Dinov2Model", false);
+    static final Dinov2 WITH_REGISTERS = new Dinov2("dinov2_with_registers", "Dinov2WithRegistersModel", true);
+
+    private final String type;
+    private final String architecture;
+    private final boolean registers;
+
+    private Dinov2(String type, String architecture, boolean registers) {
+        this.type = type;
+        this.architecture = architecture;
+        this.registers = registers;
+    }
 
     @Override
     public String name() {
-        return "Hugging Face DINOv2";
+        return "Hugging Face DINOv2" + (registers ? " with registers" : "");
     }
 
     @Override
     public String describes() {
-        return "model_type '" + PLAIN + "' (" + ARCHITECTURES.get(PLAIN) + "), '" + REGISTERS + "' ("
-                + ARCHITECTURES.get(REGISTERS) + ")";
+        return "model_type '" + type + "' (" + architecture + ")";
     }
 
     @Override
     public boolean reads(Map<String, Object> config) {
-        return ARCHITECTURES.containsKey(config.get("model_type"));
+        return type.equals(config.get("model_type"));
     }
 
     @Override
     public ViTConfig config(Map<String, Object> config, String src) throws FormatException {
-        String type = (String) config.get("model_type"), arch = Formats.architecture(config, src);
-        if (arch != null && !arch.equals(ARCHITECTURES.get(type))) {
+        String arch = Formats.architecture(config, src);
+        if (arch != null && !arch.equals(architecture)) {
             throw new FormatException(src + ": architecture '" + arch + "' is not supported for model_type '" + type
-                    + "' (supported: " + ARCHITECTURES.get(type) + ")");
+                    + "' (supported: " + architecture + ")");
         }
         if (config.get("use_swiglu_ffn") != null && Json.bool(config.get("use_swiglu_ffn"), "use_swiglu_ffn", src)) {
             throw new FormatException(src + ": use_swiglu_ffn (the SwiGLU MLP of dinov2-giant) is not supported");
@@ -58,9 +65,9 @@ final class Dinov2 implements CheckpointFormat {
             throw new FormatException(src + ": mlp_ratio " + ratio + " gives an MLP of " + mlp + " for hidden_size "
                     + hidden);
         }
-        int registers = type.equals(REGISTERS) ? ConfigValues.intValue(config, "num_register_tokens", 4, src) : 0;
-        if (registers == Integer.MAX_VALUE) {
-            throw new FormatException(src + ": num_register_tokens " + registers + " is out of range");
+        int count = registers ? ConfigValues.intValue(config, "num_register_tokens", 4, src) : 0;
+        if (count == Integer.MAX_VALUE) {
+            throw new FormatException(src + ": num_register_tokens " + count + " is out of range");
         }
         // DINOv2's MLP width is hidden_size x mlp_ratio; its config's intermediate_size is unused.
         Map<String, Object> read = new HashMap<>(config);
@@ -68,7 +75,7 @@ final class Dinov2 implements CheckpointFormat {
         read.putIfAbsent("patch_size", 14L);
         read.putIfAbsent("image_size", 518L);
         read.putIfAbsent("layer_norm_eps", 1e-6);
-        return ConfigValues.huggingFace(read, src, 1 + registers, Classifier.NONE);
+        return ConfigValues.huggingFace(read, src, 1 + count, Classifier.NONE);
     }
 
     @Override
@@ -116,11 +123,10 @@ final class Dinov2 implements CheckpointFormat {
 
     @Override
     public ViTWeights weights(WeightLoader w, ViTConfig c, ViTWeights.Layer[] layers) throws IOException {
-        int d = c.hidden(), registers = c.prefixTokens() - 1;
-        MemorySegment prefix = registers == 0 ? w.copy("embeddings.cls_token", 1, 1, d)
-                : w.joined(new String[] {"embeddings.cls_token", "embeddings.register_tokens"}, new long[] {1, 1, d},
-                        new long[] {1, registers, d});
+        int d = c.hidden(), count = c.prefixTokens() - 1;
+        MemorySegment prefix = registers ? w.joined(new String[] {"embeddings.cls_token", "embeddings.register_tokens"},
+                new long[] {1, 1, d}, new long[] {1, count, d}) : w.copy("embeddings.cls_token", 1, 1, d);
         // Only the registers variant resamples its positions antialiased (transformers 5.x).
-        return HuggingFaceViT.weights(w, c, "", prefix, registers, registers > 0, layers, new ViTWeights.Linear[0]);
+        return HuggingFaceViT.weights(w, c, "", prefix, count, registers, layers, new ViTWeights.Linear[0]);
     }
 }

@@ -97,7 +97,12 @@ public final class ViTModel implements AutoCloseable {
         // A size the caller asked for is an argument error if the model cannot run at it; the format's own, a file's.
         ViTConfig run;
         if (options.imageSize() > 0) {
-            run = src.config().withImageSize(options.imageSize());
+            try {
+                run = src.config().withImageSize(options.imageSize());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(dir + ": cannot run at image size " + options.imageSize() + ": "
+                        + e.getMessage(), e);
+            }
         } else {
             int size = src.format().imageSize(src);
             run = ConfigValues.build(src.dir().toString(), () -> src.config().withImageSize(size));
