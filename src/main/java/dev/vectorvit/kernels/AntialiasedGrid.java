@@ -1,6 +1,5 @@
 package dev.vectorvit.kernels;
 
-import dev.vectorvit.tensor.Checks;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -24,16 +23,9 @@ public final class AntialiasedGrid {
     /** As {@link PositionGrid#interpolate}, antialiased. */
     public static void interpolate(MemorySegment in, long inOff, int gh, int gw, int d,
                                    MemorySegment out, long outOff, int oh, int ow) {
-        Checks.positive("grid height", gh);
-        Checks.positive("grid width", gw);
-        Checks.positive("channels", d);
-        Checks.positive("output height", oh);
-        Checks.positive("output width", ow);
+        PositionGrid.check(in, inOff, gh, gw, d, out, outOff, oh, ow);
         long inRow = (long) gw * d;
         long outRow = (long) ow * d;
-        Checks.matrix("in", in, inOff, gh, inRow, inRow);
-        Checks.matrix("out", out, outOff, oh, outRow, outRow);
-        Checks.noOverlap("out", out, outOff, oh * outRow, "in", in, inOff, gh * inRow);
         for (int oy = 0; oy < oh; oy++) {
             Taps ty = new Taps(gh, oh, oy);
             for (int ox = 0; ox < ow; ox++) {

@@ -3,12 +3,9 @@ package dev.vectorvit.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.vectorvit.cli.Main;
 import dev.vectorvit.io.ImagePreprocessing;
 import dev.vectorvit.io.Npy;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,12 +43,9 @@ class AnyResolutionTest {
     @ValueSource(ints = {1, 3})
     void vitPredictWithImageSize(int threads) throws IOException {
         Path out = tmp.resolve("logits.npy");
-        StringWriter err = new StringWriter();
-        int code = Main.run(new String[] {"predict", "--threads", Integer.toString(threads), "--image-size", "48",
-                "--model", Fixtures.fixture(CASE + "/model").toString(), "--input",
-                Fixtures.fixture(CASE + "/input.npy").toString(), "--output", out.toString()},
-                new PrintWriter(new StringWriter()), new PrintWriter(err));
-        assertEquals(0, code, err::toString);
+        Vit.exits(0, "predict", "--threads", Integer.toString(threads), "--image-size", "48", "--model",
+                Fixtures.fixture(CASE + "/model").toString(), "--input", Fixtures.fixture(CASE + "/input.npy").toString(),
+                "--output", out.toString());
         Fixtures.assertClose("logits", reference(), Fixtures.toFloats(Npy.read(out).toDoubles()),
                 Fixtures.LOGITS_TOLERANCE);
     }
@@ -59,12 +53,9 @@ class AnyResolutionTest {
     /** Without --image-size the model keeps its own size, and the 48 x 48 input is refused as before. */
     @Test
     void vitPredictWithoutImageSizeRefusesTheLargerInput() {
-        StringWriter err = new StringWriter();
-        int code = Main.run(new String[] {"predict", "--threads", "1", "--model",
-                Fixtures.fixture(CASE + "/model").toString(), "--input", Fixtures.fixture(CASE + "/input.npy").toString(),
-                "--output", tmp.resolve("x.npy").toString()}, new PrintWriter(new StringWriter()), new PrintWriter(err));
-        assertEquals(1, code);
-        Fixtures.assertMessage(err.toString().strip(), "is not [N, 3, 32, 32]");
+        String err = Vit.exits(1, "predict", "--threads", "1", "--model", Fixtures.fixture(CASE + "/model").toString(),
+                "--input", Fixtures.fixture(CASE + "/input.npy").toString(), "--output", tmp.resolve("x.npy").toString());
+        Fixtures.assertMessage(err.strip(), "is not [N, 3, 32, 32]");
     }
 
     @Test
@@ -73,10 +64,9 @@ class AnyResolutionTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ViTModel.load(dir, ViTModel.Options.defaults().withThreads(1).withImageSize(44)));
         Fixtures.assertMessage(e.getMessage(), dir.toString(), "44", "patch size 8");
-        StringWriter err = new StringWriter();
-        assertEquals(2, Main.run(new String[] {"predict", "--image-size", "0", "--model", dir.toString(), "--input",
-                "in.npy", "--output", "out.npy"}, new PrintWriter(new StringWriter()), new PrintWriter(err)));
-        Fixtures.assertMessage(err.toString().lines().findFirst().orElse(""), "--image-size must be >= 1, got 0");
+        String err = Vit.exits(2, "predict", "--image-size", "0", "--model", dir.toString(), "--input", "in.npy",
+                "--output", "out.npy");
+        Fixtures.assertMessage(err.lines().findFirst().orElse(""), "--image-size must be >= 1, got 0");
     }
 
     /**

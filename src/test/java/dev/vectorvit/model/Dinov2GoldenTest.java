@@ -3,11 +3,8 @@ package dev.vectorvit.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.vectorvit.cli.Main;
 import dev.vectorvit.io.Npy;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,11 +88,8 @@ class Dinov2GoldenTest {
     @ValueSource(ints = {1, 3})
     void realThroughVitEmbed(int threads) throws IOException {
         Path out = tmp.resolve("embeddings.npy");
-        StringWriter err = new StringWriter();
-        int code = Main.run(new String[] {"embed", "--threads", Integer.toString(threads), "--model",
-                Fixtures.fixture(REAL + "/model").toString(), "--output", out.toString(), pngs().get(0).toString(),
-                pngs().get(1).toString()}, new PrintWriter(new StringWriter()), new PrintWriter(err));
-        assertEquals(0, code, err::toString);
+        Vit.exits(0, "embed", "--threads", Integer.toString(threads), "--model", Fixtures.fixture(REAL + "/model").toString(),
+                "--output", out.toString(), pngs().get(0).toString(), pngs().get(1).toString());
         Fixtures.assertClose("pooler_output", reference(REAL, "pooler_output"),
                 Fixtures.toFloats(Npy.read(out).toDoubles()), Fixtures.LOGITS_TOLERANCE);
     }
