@@ -11,11 +11,20 @@ final class Common {
     @Option(names = "--threads", paramLabel = "N", description = "Threads per forward pass (default: available processors, ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--image-size", paramLabel = "N", description = "Run the model on N x N images, a multiple of its "
+            + "patch size, its position embeddings resampled at load (default: the model's own size).")
+    Integer imageSize;
+
     ViTModel.Options options(CommandLine cl) {
         if (threads < 1) {
             throw new CommandLine.ParameterException(cl, "--threads must be >= 1, got " + threads);
         }
-        return ViTModel.Options.defaults().withThreads(threads);
+        ViTModel.Options options = ViTModel.Options.defaults().withThreads(threads);
+        if (imageSize == null) {
+            return options;
+        }
+        requirePositive(cl, "--image-size", imageSize);
+        return options.withImageSize(imageSize);
     }
 
     /** The shape of one image's {@code output}: [classes], [hidden] or [tokens, hidden]. */

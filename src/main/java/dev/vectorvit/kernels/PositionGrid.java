@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
  * Bicubic resizing of a grid of position embeddings, as Hugging Face's {@code interpolate_pos_encoding}
  * does it for a ViT, DeiT, DINOv2, CLIP or SigLIP run at another resolution than it was trained at:
  * {@code F.interpolate(grid, size=(oh, ow), mode="bicubic", align_corners=False)}, no antialiasing
- * (all four models pass {@code size} and none sets {@code antialias}; DINOv2 interpolates in float32).
+ * (all four models pass {@code size} and none sets {@code antialias}; DINOv2 interpolates in float32;
+ * DINOv2 with registers sets it: {@link AntialiasedGrid}).
  *
  * <p>PyTorch's bicubic: Keys' cubic convolution with A = -0.75, separable; output index i reads source
  * position {@code (i + 0.5) * in / out - 0.5}, its four neighbors clamped to the border. The source
@@ -29,16 +30,9 @@ public final class PositionGrid {
      */
     public static void interpolate(MemorySegment in, long inOff, int gh, int gw, int d,
                                    MemorySegment out, long outOff, int oh, int ow) {
-        Checks.positive("grid height", gh);
-        Checks.positive("grid width", gw);
-        Checks.positive("channels", d);
-        Checks.positive("output height", oh);
-        Checks.positive("output width", ow);
+        check(in, inOff, gh, gw, d, out, outOff, oh, ow);
         long inRow = (long) gw * d;
         long outRow = (long) ow * d;
-        Checks.matrix("in", in, inOff, gh, inRow, inRow);
-        Checks.matrix("out", out, outOff, oh, outRow, outRow);
-        Checks.noOverlap("out", out, outOff, oh * outRow, "in", in, inOff, gh * inRow);
         float scaleY = (float) gh / oh;
         float scaleX = (float) gw / ow;
         for (int oy = 0; oy < oh; oy++) {
@@ -64,6 +58,21 @@ public final class PositionGrid {
                 }
             }
         }
+    }
+
+    /** The arguments of a resize of in[gh][gw][d] to out[oh][ow][d]: positive sizes, segments that hold them, apart. */
+    static void check(MemorySegment in, long inOff, int gh, int gw, int d, MemorySegment out, long outOff, int oh,
+                      int ow) {
+        Checks.positive("grid height", gh);
+        Checks.positive("grid width", gw);
+        Checks.positive("channels", d);
+        Checks.positive("output height", oh);
+        Checks.positive("output width", ow);
+        long inRow = (long) gw * d;
+        long outRow = (long) ow * d;
+        Checks.matrix("in", in, inOff, gh, inRow, inRow);
+        Checks.matrix("out", out, outOff, oh, outRow, outRow);
+        Checks.noOverlap("out", out, outOff, oh * outRow, "in", in, inOff, gh * inRow);
     }
 
     /** PyTorch's area_pixel_compute_source_index for cubic, in float32: (i + 0.5) scale - 0.5, not clamped. */

@@ -30,6 +30,14 @@ public interface CheckpointFormat {
     /** The preprocessing those settings ask for, at the model's input size. */
     ImagePreprocessing preprocessing(ModelSource source, int imageSize) throws FormatException;
 
+    /**
+     * The input size a model of this format runs at unless told otherwise: the config's image size (the
+     * one its position embeddings were trained at).
+     */
+    default int imageSize(ModelSource source) throws FormatException {
+        return source.config().imageSize();
+    }
+
     /** A tensor every checkpoint of this format holds: its absence means another format's weights. */
     String marker();
 

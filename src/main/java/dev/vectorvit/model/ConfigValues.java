@@ -19,7 +19,10 @@ final class ConfigValues {
             throws FormatException {
         List<String> labels = null;
         int classes;
-        if (j.get("id2label") instanceof Map<?, ?>) {
+        if (classifier == Classifier.NONE) {
+            // A model without head ignores the labels a config may still carry.
+            classes = 0;
+        } else if (j.get("id2label") instanceof Map<?, ?>) {
             Map<String, Object> id2label = Json.object(j.get("id2label"), "id2label", src);
             classes = id2label.size();
             String[] names = new String[classes];

@@ -77,6 +77,6 @@ final class DeiT implements CheckpointFormat {
                 ? new ViTWeights.Linear[] {w.head("cls_classifier", c), w.head("distillation_classifier", c)}
                 : new ViTWeights.Linear[] {w.head("classifier", c)};
         return HuggingFaceViT.weights(w, c, "deit.", w.stacked(new long[] {1, 1, c.hidden()},
-                "deit.embeddings.cls_token", "deit.embeddings.distillation_token"), layers, heads);
+                "deit.embeddings.cls_token", "deit.embeddings.distillation_token"), 0, false, layers, heads);
     }
 }

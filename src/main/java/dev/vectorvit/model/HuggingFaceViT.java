@@ -72,7 +72,7 @@ final class HuggingFaceViT implements CheckpointFormat {
     @Override
     public ViTWeights weights(WeightLoader w, ViTConfig c, ViTWeights.Layer[] layers) throws IOException {
         int d = c.hidden();
-        return weights(w, c, "vit.", w.copy("vit.embeddings.cls_token", 1, 1, d), layers,
+        return weights(w, c, "vit.", w.copy("vit.embeddings.cls_token", 1, 1, d), 0, false, layers,
                 new ViTWeights.Linear[] {w.head("classifier", c)});
     }
 
@@ -87,13 +87,17 @@ final class HuggingFaceViT implements CheckpointFormat {
                 source.dir().resolve("preprocessor_config.json").toString());
     }
 
-    /** Weights of a Hugging Face ViT-family model whose tensors start with {@code model} ("vit.", "deit."). */
-    static ViTWeights weights(WeightLoader w, ViTConfig c, String model, MemorySegment prefix,
-                              ViTWeights.Layer[] layers, ViTWeights.Linear[] heads) throws IOException {
+    /**
+     * Weights of a Hugging Face ViT-family model whose tensors start with {@code model} ("vit.", "deit.", ""),
+     * the last {@code registers} of its prefix tokens without position embedding, its positions resampled
+     * with {@code antialias} or without.
+     */
+    static ViTWeights weights(WeightLoader w, ViTConfig c, String model, MemorySegment prefix, int registers,
+                              boolean antialias, ViTWeights.Layer[] layers, ViTWeights.Linear[] heads) throws IOException {
         int d = c.hidden(), p = c.patchSize();
         String e = model + "embeddings.";
         return new ViTWeights(prefix,
-                w.copy(e + "position_embeddings", 1, c.tokens(), d),
+                w.positions(e + "position_embeddings", registers, antialias),
                 w.linear(e + "patch_embeddings.projection.weight", d, c.channels(), p, p),
                 w.copy(e + "patch_embeddings.projection.bias", d),
                 layers,

@@ -143,7 +143,7 @@ final class TimmViT implements CheckpointFormat {
     @Override
     public ViTWeights weights(WeightLoader w, ViTConfig c, ViTWeights.Layer[] layers) throws IOException {
         int d = c.hidden(), p = c.patchSize();
-        return new ViTWeights(w.copy("cls_token", 1, 1, d), w.copy("pos_embed", 1, c.tokens(), d),
+        return new ViTWeights(w.copy("cls_token", 1, 1, d), w.positions("pos_embed", 0, false),
                 w.linear("patch_embed.proj.weight", d, c.channels(), p, p), w.copy("patch_embed.proj.bias", d),
                 layers, w.copy("norm.weight", d), w.copy("norm.bias", d),
                 new ViTWeights.Linear[] {w.head("head", c)});

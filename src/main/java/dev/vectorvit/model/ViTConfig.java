@@ -118,6 +118,18 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         }
     }
 
+    /** This model run on {@code size x size} images (its position embeddings resampled to the new grid at load). */
+    public ViTConfig withImageSize(int size) {
+        // Default labels are made again when asked, never copied: the class count may be huge.
+        return size == imageSize ? this : new ViTConfig(size, patchSize, channels, hidden, layers, heads, mlp, classes,
+                eps, activation, labels instanceof DefaultLabels ? null : labels, prefixTokens, classifier);
+    }
+
+    /** Patches per image side. */
+    public int grid() {
+        return imageSize / patchSize;
+    }
+
     /** Patches per image. */
     public int patches() {
         int g = imageSize / patchSize;

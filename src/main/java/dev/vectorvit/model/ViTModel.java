@@ -28,14 +28,23 @@ public final class ViTModel implements AutoCloseable {
     /**
      * @param threads             threads per forward pass (default: available processors)
      * @param workspaceLimitBytes most activation memory one session may take (default 4 GiB)
+     * @param imageSize           input height and width a loaded model runs at, or 0 for the format's default
+     *                            ({@link CheckpointFormat#imageSize})
      */
-    public record Options(int threads, long workspaceLimitBytes) {
+    public record Options(int threads, long workspaceLimitBytes, int imageSize) {
+        public Options(int threads, long workspaceLimitBytes) {
+            this(threads, workspaceLimitBytes, 0);
+        }
+
         public Options {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be >= 1, got " + threads);
             }
             if (workspaceLimitBytes < 1) {
                 throw new IllegalArgumentException("workspace limit must be >= 1 byte, got " + workspaceLimitBytes);
+            }
+            if (imageSize < 0) {
+                throw new IllegalArgumentException("image size must be >= 1 (or 0 for the model's own), got " + imageSize);
             }
         }
 
@@ -44,11 +53,19 @@ public final class ViTModel implements AutoCloseable {
         }
 
         public Options withThreads(int n) {
-            return new Options(n, workspaceLimitBytes);
+            return new Options(n, workspaceLimitBytes, imageSize);
         }
 
         public Options withWorkspaceLimitBytes(long bytes) {
-            return new Options(threads, bytes);
+            return new Options(threads, bytes, imageSize);
+        }
+
+        /**
+         * Runs a loaded model on {@code size x size} images (a multiple of the patch size): its position
+         * embeddings are resampled bicubically at load as Hugging Face's {@code interpolate_pos_encoding} does.
+         */
+        public Options withImageSize(int size) {
+            return new Options(threads, workspaceLimitBytes, size);
         }
     }
 
@@ -77,10 +94,23 @@ public final class ViTModel implements AutoCloseable {
 
     public static ViTModel load(Path dir, Options options) throws IOException {
         ModelSource src = ModelSource.read(dir);
+        // A size the caller asked for is an argument error if the model cannot run at it; the format's own, a file's.
+        ViTConfig run;
+        if (options.imageSize() > 0) {
+            try {
+                run = src.config().withImageSize(options.imageSize());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(dir + ": cannot run at image size " + options.imageSize() + ": "
+                        + e.getMessage(), e);
+            }
+        } else {
+            int size = src.format().imageSize(src);
+            run = ConfigValues.build(src.dir().toString(), () -> src.config().withImageSize(size));
+        }
         // The weights are packed or copied into the model's own memory, so the file is closed (unmapped) after.
         Arena arena = Arena.ofShared();
         try (SafeTensors st = SafeTensors.open(src.weightsFile())) {
-            return new ViTModel(src.config(), WeightLoader.load(st, src, arena, options.threads()), options, arena, src);
+            return new ViTModel(run, WeightLoader.load(st, src, run, arena, options.threads()), options, arena, src);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
@@ -252,7 +282,7 @@ public final class ViTModel implements AutoCloseable {
      */
     public AttentionMaps attention(float[] images, int batch) {
         requireImages(images, batch);
-        int t = config.tokens(), grid = config.imageSize() / config.patchSize();
+        int t = config.tokens(), grid = config.grid();
         long count = (long) config.layers() * batch * config.heads() * t * t;
         if (count > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("the attention of " + batch + " images is " + count
@@ -304,12 +334,24 @@ public final class ViTModel implements AutoCloseable {
 
     /**
      * The preprocessing the model's folder asks for (as its {@link CheckpointFormat} reads it), or Hugging
-     * Face's defaults (resize, mean and std 0.5) for random weights.
+     * Face's defaults (resize, mean and std 0.5) for random weights; scaled to the size the model runs at
+     * where that differs from the size the folder's preprocessing makes.
      */
     public ImagePreprocessing preprocessing() throws FormatException {
         int size = config.imageSize();
         return source == null ? ImagePreprocessing.huggingFace(null, size, "defaults")
-                : source.format().preprocessing(source, size);
+                : scaled(source.format().preprocessing(source, size), size);
+    }
+
+    /** {@code pre} making {@code size x size} images: its crop (or target) that size, its resize in proportion. */
+    private static ImagePreprocessing scaled(ImagePreprocessing pre, int size) {
+        if (pre.height() == size && pre.width() == size) {
+            return pre;
+        }
+        return new ImagePreprocessing(size, size, pre.resizeMode(),
+                (int) Math.round((double) pre.resizeHeight() * size / pre.height()),
+                (int) Math.round((double) pre.resizeWidth() * size / pre.width()), pre.interpolation(), pre.cropPct(),
+                pre.rescaleFactor(), pre.mean(), pre.std());
     }
 
     /** Decodes, preprocesses and classifies image files: the top {@code k} classes of each, best first. */

@@ -2,12 +2,15 @@ package dev.vectorvit.model;
 
 import dev.vectorvit.io.FormatException;
 import dev.vectorvit.io.SafeTensors;
+import dev.vectorvit.kernels.AntialiasedGrid;
 import dev.vectorvit.kernels.PackedMatrix;
+import dev.vectorvit.kernels.PositionGrid;
 import dev.vectorvit.tensor.Memory;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,28 +31,31 @@ public final class WeightLoader {
     private final ModelSource src;
     private final CheckpointFormat format;
     private final ViTConfig c;
+    /** The config at the size the model runs at (c is the checkpoint's, whose grid its positions have). */
+    private final ViTConfig run;
     private final Arena arena;
     private final int threads;
     /** While true, each tensor is only checked (name and shape), nothing is read or made. */
     private boolean checkOnly;
 
-    private WeightLoader(SafeTensors st, ModelSource src, Arena arena, int threads) {
+    private WeightLoader(SafeTensors st, ModelSource src, ViTConfig run, Arena arena, int threads) {
         this.st = st;
         this.src = src;
         this.format = src.format();
         this.c = src.config();
+        this.run = run;
         this.arena = arena;
         this.threads = threads;
     }
 
-    /** The model's weights, its blocks packed by up to {@code threads} threads at once. */
-    static ViTWeights load(SafeTensors st, ModelSource src, Arena arena, int threads) throws IOException {
+    /** The model's weights for running at {@code run}'s size, its blocks packed by up to {@code threads} threads at once. */
+    static ViTWeights load(SafeTensors st, ModelSource src, ViTConfig run, Arena arena, int threads) throws IOException {
         CheckpointFormat f = src.format();
         if (!st.contains(f.marker())) {
             throw new FormatException(src.weightsFile() + ": no tensor '" + f.marker() + "': the weights are not in the "
                     + f.name() + " format that " + src.configFile().getFileName() + " describes");
         }
-        WeightLoader loader = new WeightLoader(st, src, arena, threads);
+        WeightLoader loader = new WeightLoader(st, src, run, arena, threads);
         ViTWeights w = f.weights(loader, src.config(), loader.layers());
         // Blocks beyond the config's depth would be ignored silently, and the logits wrong.
         ViTConfig c = src.config();
@@ -147,6 +153,70 @@ public final class WeightLoader {
         });
     }
 
+    /**
+     * A weight [out, in] whose rows are scaled by the vector {@code scale} [out], packed: a linear layer
+     * followed by a per-channel scale (DINOv2's layer scale) folded into it.
+     */
+    PackedMatrix scaledLinear(String name, String scale, int out, int in) throws IOException {
+        check(name, out, in);
+        check(scale, out);
+        if (checkOnly) {
+            return null;
+        }
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment w = concat(scratch, new String[] {name}, new long[] {out, in});
+            MemorySegment s = concat(scratch, new String[] {scale}, new long[] {out});
+            for (long o = 0; o < out; o++) {
+                float f = s.getAtIndex(ValueLayout.JAVA_FLOAT, o);
+                for (long i = o * in; i < (o + 1) * in; i++) {
+                    w.setAtIndex(ValueLayout.JAVA_FLOAT, i, w.getAtIndex(ValueLayout.JAVA_FLOAT, i) * f);
+                }
+            }
+            return PackedMatrix.pack(w, 0, in, out, in, arena);
+        }
+    }
+
+    /** A vector [n] times the vector {@code scale} [n], element by element (a bias under a layer scale). */
+    MemorySegment scaledCopy(String name, String scale, int n) throws IOException {
+        MemorySegment v = copy(name, n), s = copy(scale, n);
+        if (checkOnly) {
+            return null;
+        }
+        for (long i = 0; i < n; i++) {
+            v.setAtIndex(ValueLayout.JAVA_FLOAT, i, v.getAtIndex(ValueLayout.JAVA_FLOAT, i) * s.getAtIndex(ValueLayout.JAVA_FLOAT, i));
+        }
+        return v;
+    }
+
+    /**
+     * The position embeddings {@code name} [1, k + grid^2, D] of the checkpoint's grid as the run grid
+     * needs them, [k + registers + run grid^2, D]: the k prefix positions as they are, a zero row for each
+     * of {@code registers} tokens (which have no position, so adding it changes nothing), then the patch
+     * grid resampled bicubically where it differs (Hugging Face's {@code interpolate_pos_encoding}),
+     * {@code antialias}ed as DINOv2 with registers does.
+     */
+    MemorySegment positions(String name, int registers, boolean antialias) throws IOException {
+        int d = c.hidden(), k = c.prefixTokens() - registers, g = c.grid(), rg = run.grid();
+        check(name, 1, k + (long) g * g, d);
+        if (checkOnly) {
+            return null;
+        }
+        MemorySegment out = Memory.floats(arena, (long) run.tokens() * d);
+        long patchesAt = (long) (k + registers) * d;
+        return st.read(name, data -> {
+            MemorySegment.copy(data, 0, out, 0, (long) k * d * Float.BYTES);
+            if (g == rg) {
+                MemorySegment.copy(data, (long) k * d * Float.BYTES, out, patchesAt * Float.BYTES,
+                        (long) g * g * d * Float.BYTES);
+            } else if (antialias) {
+                AntialiasedGrid.interpolate(data, (long) k * d, g, g, d, out, patchesAt, rg, rg);
+            } else {
+                PositionGrid.interpolate(data, (long) k * d, g, g, d, out, patchesAt, rg, rg);
+            }
+            return out;
+        });
+    }
+
     /** Weights [rows, cols] stacked into one [names x rows, cols] (Hugging Face's separate q, k and v), packed. */
     PackedMatrix stackedLinear(int rows, int cols, String... names) throws IOException {
         if (checkOnly) {
@@ -171,13 +241,36 @@ public final class WeightLoader {
         return new ViTWeights.Linear(linear(name + ".weight", c.classes(), c.hidden()), copy(name + ".bias", c.classes()));
     }
 
+    /** Tensors of different shapes one after the other in the model's memory (class and register tokens). */
+    MemorySegment joined(String[] names, long[]... shapes) throws IOException {
+        if (checkOnly) {
+            for (int i = 0; i < names.length; i++) {
+                check(names[i], shapes[i]);
+            }
+            return null;
+        }
+        return concat(arena, names, shapes);
+    }
+
     private MemorySegment stack(Arena into, long[] shape, String... names) throws IOException {
-        long floats = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-        MemorySegment all = Memory.floats(into, floats * names.length);
+        long[][] shapes = new long[names.length][];
+        Arrays.fill(shapes, shape);
+        return concat(into, names, shapes);
+    }
+
+    /** Tensor i of {@code names}, of shape {@code shapes[i]}, after tensor i - 1 in one new segment. */
+    private MemorySegment concat(Arena into, String[] names, long[]... shapes) throws IOException {
+        long total = 0;
+        for (long[] shape : shapes) {
+            total += Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        }
+        MemorySegment all = Memory.floats(into, total);
+        long at = 0;
         for (int i = 0; i < names.length; i++) {
-            check(names[i], shape);
-            long at = i * floats * Float.BYTES;
-            st.read(names[i], data -> all.asSlice(at, floats * Float.BYTES).copyFrom(data));
+            check(names[i], shapes[i]);
+            long bytes = Arrays.stream(shapes[i]).reduce(1, Math::multiplyExact) * Float.BYTES, from = at;
+            st.read(names[i], data -> all.asSlice(from, bytes).copyFrom(data));
+            at += bytes;
         }
         return all;
     }
