@@ -81,8 +81,10 @@ public final class Gemm implements ThreadTeam.Job {
     }
 
     /** Computes the product on all members of the team. */
-    public void multiply(int m, int n, int k, float alpha, MatrixView a, MatrixView b, MatrixView c, Epilogue epilogue) {
-        product(TEAM, m, n, k, alpha, a, b, c, epilogue);
+    public void multiply(int m, int n, int k, float alpha, MatrixView a, MatrixView b, MatrixView c, Epilogue e) {
+        product(TEAM, a.transposed(), b.transposed(), m, n, k, alpha, a.data(), a.offset(), a.ld(), b.data(),
+                b.offset(), b.ld(), e.beta(), untransposed("C", c).data(), c.offset(), c.ld(), e.bias(),
+                e.biasOffset(), e.activation());
     }
 
     /**
@@ -90,18 +92,15 @@ public final class Gemm implements ThreadTeam.Job {
      * inside a {@link ThreadTeam.Job} of this instance's team (for example one attention head each).
      */
     public void multiplyOn(int member, int m, int n, int k, float alpha, MatrixView a, MatrixView b, MatrixView c,
-                           Epilogue epilogue) {
-        product(requireMember(member), m, n, k, alpha, a, b, c, epilogue);
-    }
-
-    // The views are unpacked here, in methods small enough for C2 to inline into the caller: a view that
-    // reached a method it does not inline would be allocated on every call.
-    private void product(int member, int m, int n, int k, float alpha, MatrixView a, MatrixView b, MatrixView c,
-                         Epilogue e) {
-        product(member, a.transposed(), b.transposed(), m, n, k, alpha, a.data(), a.offset(), a.ld(), b.data(),
-                b.offset(), b.ld(), e.beta(), untransposed("C", c).data(), c.offset(), c.ld(), e.bias(),
+                           Epilogue e) {
+        product(requireMember(member), a.transposed(), b.transposed(), m, n, k, alpha, a.data(), a.offset(), a.ld(),
+                b.data(), b.offset(), b.ld(), e.beta(), untransposed("C", c).data(), c.offset(), c.ld(), e.bias(),
                 e.biasOffset(), e.activation());
     }
+
+    // The public methods only unpack the records, directly into the flat product: C2 inlines them into a hot
+    // caller and scalar-replaces the records made there. A record that reached a method it does not inline
+    // (a second unpacking level was one: "callee is too large") is allocated on every call.
 
     private void product(int member, boolean transA, boolean transB, int m, int n, int k, float alpha,
                          MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
@@ -164,21 +163,18 @@ public final class Gemm implements ThreadTeam.Job {
      * FMA chain as in {@link #multiply(int, int, int, float, MatrixView, MatrixView, MatrixView, Epilogue)
      * multiply} with alpha = 1 and W as B transposed, so the bits are the same.
      */
-    public void multiply(int m, MatrixView a, PackedMatrix w, MatrixView c, Epilogue epilogue) {
-        product(TEAM, m, a, w, c, epilogue);
+    public void multiply(int m, MatrixView a, PackedMatrix w, MatrixView c, Epilogue e) {
+        product(TEAM, m, untransposed("A", a).data(), a.offset(), a.ld(), w, e.beta(), untransposed("C", c).data(),
+                c.offset(), c.ld(), e.bias(), e.biasOffset(), e.activation());
     }
 
     /**
      * The packed product ({@link #multiply(int, MatrixView, PackedMatrix, MatrixView, Epilogue)}) on the
      * calling thread alone, with member {@code member}'s buffers.
      */
-    public void multiplyOn(int member, int m, MatrixView a, PackedMatrix w, MatrixView c, Epilogue epilogue) {
-        product(requireMember(member), m, a, w, c, epilogue);
-    }
-
-    private void product(int member, int m, MatrixView a, PackedMatrix w, MatrixView c, Epilogue e) {
-        product(member, m, untransposed("A", a).data(), a.offset(), a.ld(), w, e.beta(), untransposed("C", c).data(),
-                c.offset(), c.ld(), e.bias(), e.biasOffset(), e.activation());
+    public void multiplyOn(int member, int m, MatrixView a, PackedMatrix w, MatrixView c, Epilogue e) {
+        product(requireMember(member), m, untransposed("A", a).data(), a.offset(), a.ld(), w, e.beta(),
+                untransposed("C", c).data(), c.offset(), c.ld(), e.bias(), e.biasOffset(), e.activation());
     }
 
     private void product(int member, int m, MemorySegment a, long aOff, int lda, PackedMatrix w, float beta,
@@ -254,10 +250,9 @@ public final class Gemm implements ThreadTeam.Job {
      * otherwise equal blocks of whole MR-row panels.
      */
     static int blockRows(int m, int k) {
-        int mr = MR;
-        long panels = (m + mr - 1) / mr;
-        long blocks = Math.max(1, (panels * mr * k + A_BLOCK_FLOATS - 1) / A_BLOCK_FLOATS);
-        return (int) ((panels + blocks - 1) / blocks) * mr;
+        long panels = (m + MR - 1) / MR;
+        long blocks = Math.max(1, (panels * MR * k + A_BLOCK_FLOATS - 1) / A_BLOCK_FLOATS);
+        return (int) ((panels + blocks - 1) / blocks) * MR;
     }
 
     /** This member's share of the block's MR-row panels, packed into the shared buffer. */
@@ -353,8 +348,7 @@ public final class Gemm implements ThreadTeam.Job {
     /** The member's share of the call stored in the fields. */
     @Override
     public void run(int member, int members) {
-        int nr = simd ? NR : 1;
-        int mr = MR;
+        int nr = panelWidth(), mr = MR;
         int nPanels = (n + nr - 1) / nr;
         int mPanels = (m + mr - 1) / mr;
         int r0 = 0, r1 = m, c0 = 0, c1 = n;
