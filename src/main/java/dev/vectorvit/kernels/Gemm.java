@@ -98,6 +98,20 @@ public final class Gemm implements ThreadTeam.Job {
                 e.biasOffset(), e.activation());
     }
 
+    /**
+     * C = op(A) op(B) on the calling thread with member {@code member}'s buffers (C not read, no bias or
+     * activation), the operands flat: the {@link #multiplyOn(int, int, int, int, float, MatrixView, MatrixView,
+     * MatrixView, Epilogue) view form} with alpha 1 and {@link Epilogue#NONE}, for a loop of many small products
+     * (attention: two per head) that allocates nothing before C2 compiles it. C1 does no escape analysis, so
+     * views made there are objects on every call (4 per call, 37 KB per ViT-B/16 pass), and C2 comes late to a
+     * method that runs a few times per pass.
+     */
+    public void multiplyOn(int member, int m, int n, int k, MemorySegment a, long aOff, int lda, boolean transA,
+                           MemorySegment b, long bOff, int ldb, boolean transB, MemorySegment c, long cOff, int ldc) {
+        product(requireMember(member), transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc,
+                null, 0, Activation.NONE);
+    }
+
     // The public methods only unpack the records, directly into the flat product: C2 inlines them into a hot
     // caller and scalar-replaces the records made there. A record that reached a method it does not inline
     // (a second unpacking level was one: "callee is too large") is allocated on every call.
@@ -166,6 +180,16 @@ public final class Gemm implements ThreadTeam.Job {
     public void multiply(int m, MatrixView a, PackedMatrix w, MatrixView c, Epilogue e) {
         product(TEAM, m, untransposed("A", a).data(), a.offset(), a.ld(), w, e.beta(), untransposed("C", c).data(),
                 c.offset(), c.ld(), e.bias(), e.biasOffset(), e.activation());
+    }
+
+    /**
+     * The packed product ({@link #multiply(int, MatrixView, PackedMatrix, MatrixView, Epilogue)}) with A, C and
+     * the epilogue flat, for a caller that runs a few times per pass (a model's layers): C2 compiles such a
+     * method late, and until then (C1 does no escape analysis) views made there are objects on every call.
+     */
+    public void multiply(int m, MemorySegment a, long aOff, int lda, PackedMatrix w, float beta, MemorySegment c,
+                         long cOff, int ldc, MemorySegment bias, long biasOff, Activation act) {
+        product(TEAM, m, a, aOff, lda, w, beta, c, cOff, ldc, bias, biasOff, act);
     }
 
     /**

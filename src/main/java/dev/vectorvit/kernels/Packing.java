@@ -109,7 +109,7 @@ final class Packing {
                     }
                 }
                 if (live < nr) {
-                    dst.asSlice(base * Float.BYTES, (long) kc * nr * Float.BYTES).fill((byte) 0);
+                    ScalarKernels.fill(dst, base, kc * nr, 0f); // not a slice: that is an object per call
                 }
                 for (int j = 0; j < live; j++) {
                     long src = bOff + (long) (col0 + panel + j) * ldb + k0;

@@ -1,10 +1,7 @@
 package dev.vectorvit.model;
 
-import static dev.vectorvit.kernels.MatrixView.of;
-
 import dev.vectorvit.kernels.Activation;
 import dev.vectorvit.kernels.ElementWise;
-import dev.vectorvit.kernels.Epilogue;
 import dev.vectorvit.kernels.Gemm;
 import dev.vectorvit.kernels.LayerNorm;
 import dev.vectorvit.kernels.Softmax;
@@ -265,8 +262,8 @@ public final class InferenceSession implements AutoCloseable {
                 probe.tensor("final_norm_cls", cls, 0, batch, d, d);
             }
             // On the team into the workspace, then into the caller's segment, which may be confined to this thread.
-            gemm.multiply(batch, of(cls, 0, d), w.headWeight(), of(logitsBuffer, 0, c.classes()),
-                    Epilogue.of(0f, w.headBias(), Activation.NONE));
+            gemm.multiply(batch, cls, 0, d, w.headWeight(), 0f, logitsBuffer, 0, c.classes(), w.headBias(), 0,
+                    Activation.NONE);
             MemorySegment.copy(logitsBuffer, 0, out, outOffset * Float.BYTES, (long) batch * c.classes() * Float.BYTES);
         } else {
             LayerNorm.apply(batch, d, x, 0, t * d, w.normWeight(), 0, w.normBias(), 0, c.eps(), out, outOffset, d);
@@ -321,8 +318,8 @@ public final class InferenceSession implements AutoCloseable {
         }
         for (int b = 0; b < batch; b++) {
             long xb = (long) b * t * d;
-            gemm.multiply(np, of(patches, (long) b * np * pf, pf), w.patchWeight(), of(x, xb + d, d),
-                    Epilogue.of(0f, w.patchBias(), Activation.NONE));
+            gemm.multiply(np, patches, (long) b * np * pf, pf, w.patchWeight(), 0f, x, xb + d, d, w.patchBias(), 0,
+                    Activation.NONE);
             MemorySegment.copy(w.clsToken(), 0, x, xb * Float.BYTES, (long) d * Float.BYTES);
             ElementWise.add(t, d, w.positions(), 0, d, x, xb, d);
         }
@@ -335,18 +332,20 @@ public final class InferenceSession implements AutoCloseable {
         long t = clock();
         team.run(norm1Job, rowMembers());
         t = lap(Op.LAYER_NORM, t);
-        gemm.multiply(rows, of(xn, 0, d), l.qkv(), of(qkv, 0, 3 * d), Epilogue.of(0f, l.qkvBias(), Activation.NONE));
+        // The flat forms of the GEMM here and in attention: views made in this method would be objects on every
+        // call while C1 runs it (no escape analysis), and C2 compiles a method run a few times per pass late.
+        gemm.multiply(rows, xn, 0, d, l.qkv(), 0f, qkv, 0, 3 * d, l.qkvBias(), 0, Activation.NONE);
         t = lap(Op.QKV, t);
         team.run(attentionJob);
         t = clock();
         // x += ctx Wo^T + bo: the residual add is the GEMM's beta = 1 on x.
-        gemm.multiply(rows, of(ctx, 0, d), l.projWeight(), of(x, 0, d), Epilogue.of(1f, l.projBias(), Activation.NONE));
+        gemm.multiply(rows, ctx, 0, d, l.projWeight(), 1f, x, 0, d, l.projBias(), 0, Activation.NONE);
         t = lap(Op.OUTPUT_PROJECTION, t);
         team.run(norm2Job, rowMembers());
         t = lap(Op.LAYER_NORM, t);
-        gemm.multiply(rows, of(xn, 0, d), l.fc1Weight(), of(hidden, 0, c.mlp()), Epilogue.of(0f, l.fc1Bias(), c.activation()));
+        gemm.multiply(rows, xn, 0, d, l.fc1Weight(), 0f, hidden, 0, c.mlp(), l.fc1Bias(), 0, c.activation());
         t = lap(Op.FC1_GELU, t);
-        gemm.multiply(rows, of(hidden, 0, c.mlp()), l.fc2Weight(), of(x, 0, d), Epilogue.of(1f, l.fc2Bias(), Activation.NONE));
+        gemm.multiply(rows, hidden, 0, c.mlp(), l.fc2Weight(), 1f, x, 0, d, l.fc2Bias(), 0, Activation.NONE);
         lap(Op.FC2, t);
     }
 
@@ -393,8 +392,7 @@ public final class InferenceSession implements AutoCloseable {
             int q0 = tile0 * unit, rows = Math.min(t, tile1 * unit) - q0;
             long q = (long) b * t * ld + (long) h * hd;
             long t0 = clock();
-            gemm.multiplyOn(member, rows, t, hd, 1f, of(qkv, q + (long) q0 * ld, ld), of(qkv, q + d, ld).t(),
-                    of(scores, s, t), Epilogue.NONE);
+            gemm.multiplyOn(member, rows, t, hd, qkv, q + (long) q0 * ld, ld, false, qkv, q + d, ld, true, scores, s, t);
             t0 = lap(member, Op.ATTENTION_SCORES, t0);
             Softmax.apply(rows, t, scale, scores, s, t);
             if (attentionOut != null) {
@@ -402,8 +400,8 @@ public final class InferenceSession implements AutoCloseable {
                 MemorySegment.copy(scores, s * Float.BYTES, attentionOut, at * Float.BYTES, (long) rows * t * Float.BYTES);
             }
             t0 = lap(member, Op.SOFTMAX, t0);
-            gemm.multiplyOn(member, rows, hd, t, 1f, of(scores, s, t), of(qkv, q + 2L * d, ld),
-                    of(ctx, ((long) b * t + q0) * d + (long) h * hd, d), Epilogue.NONE);
+            gemm.multiplyOn(member, rows, hd, t, scores, s, t, false, qkv, q + 2L * d, ld, false,
+                    ctx, ((long) b * t + q0) * d + (long) h * hd, d);
             lap(member, Op.ATTENTION_V, t0);
         }
     }
