@@ -142,7 +142,7 @@ final class GemmProperties {
             call.on(new Gemm(team1));
             int[] expected = call.c.bits();
 
-            GemmBlocking tiny = new GemmBlocking(MicroKernel.MR, kc, MicroKernel.NR);
+            GemmBlocking tiny = new GemmBlocking(GemmContext.CURRENT.mr(), kc, GemmContext.CURRENT.nr());
             // 20 and 100 are not multiples of MR and NR: the GEMM rounds them down to 18 and 96 (NR = 32).
             GemmBlocking odd = new GemmBlocking(20, kc + 13, 100);
             assertSameBits(expected, arena, call, start, "team of 2", c -> c.on(new Gemm(team2)));
@@ -187,7 +187,7 @@ final class GemmProperties {
             call.on(new Gemm(team1));
             int[] expected = call.c.bits();
 
-            GemmBlocking thin = new GemmBlocking(MicroKernel.MR, kc, MicroKernel.NR);
+            GemmBlocking thin = new GemmBlocking(GemmContext.CURRENT.mr(), kc, GemmContext.CURRENT.nr());
             GemmBlocking odd = new GemmBlocking(20, kc + 13, 100);
             PackedMatrix deep = PackedMatrix.pack(call.b.seg, call.b.off, call.b.ld, n, k, arena);
             PackedMatrix sliced = PackedMatrix.pack(call.b.seg, call.b.off, call.b.ld, n, k, thin, arena);
@@ -263,7 +263,7 @@ final class GemmProperties {
             int[] expected = call.c.bits();
             check(Gen.sameBits(call.c.get(m - 1, n - 1), -0f), () -> "0 x (-1) summed onto a -0 bias should be -0");
             for (int kc : new int[] {1, 7, 39}) {
-                GemmBlocking blocking = new GemmBlocking(MicroKernel.MR, kc, MicroKernel.NR);
+                GemmBlocking blocking = new GemmBlocking(GemmContext.CURRENT.mr(), kc, GemmContext.CURRENT.nr());
                 assertSameBits(expected, arena, call, start, blocking.toString(), c -> c.on(new Gemm(team1, blocking)));
             }
         }
@@ -295,28 +295,31 @@ final class GemmProperties {
         }
 
         void on(Gemm gemm) {
-            gemm.multiply(transA, transB, m, n, k, alpha, a.seg, a.off, a.ld, b.seg, b.off, b.ld, beta,
-                    c.seg, c.off, c.ld, bias == null ? null : bias.seg, bias == null ? 0 : bias.off, act);
+            gemm.multiply(m, n, k, alpha, view(a, transA), view(b, transB), view(c, false), epilogue());
         }
 
         void onMember(Gemm gemm, int member) {
-            gemm.multiplyOn(member, transA, transB, m, n, k, alpha, a.seg, a.off, a.ld, b.seg, b.off, b.ld, beta,
-                    c.seg, c.off, c.ld, bias == null ? null : bias.seg, bias == null ? 0 : bias.off, act);
+            gemm.multiplyOn(member, m, n, k, alpha, view(a, transA), view(b, transB), view(c, false), epilogue());
         }
 
         void onPacked(Gemm gemm, PackedMatrix w) {
-            gemm.multiply(m, a.seg, a.off, a.ld, w, beta, c.seg, c.off, c.ld, bias == null ? null : bias.seg,
-                    bias == null ? 0 : bias.off, act);
+            gemm.multiply(m, view(a, false), w, view(c, false), epilogue());
         }
 
         void onPackedMember(Gemm gemm, int member, PackedMatrix w) {
-            gemm.multiplyOn(member, m, a.seg, a.off, a.ld, w, beta, c.seg, c.off, c.ld,
-                    bias == null ? null : bias.seg, bias == null ? 0 : bias.off, act);
+            gemm.multiplyOn(member, m, view(a, false), w, view(c, false), epilogue());
         }
 
         void reference() {
-            ScalarKernels.gemm(transA, transB, m, n, k, alpha, a.seg, a.off, a.ld, b.seg, b.off, b.ld, beta,
-                    c.seg, c.off, c.ld, bias == null ? null : bias.seg, bias == null ? 0 : bias.off, act);
+            ScalarKernels.gemm(m, n, k, alpha, view(a, transA), view(b, transB), view(c, false), epilogue());
+        }
+
+        private static MatrixView view(Mat x, boolean transposed) {
+            return new MatrixView(x.seg, x.off, x.ld, transposed);
+        }
+
+        private Epilogue epilogue() {
+            return new Epilogue(beta, bias == null ? null : bias.seg, bias == null ? 0 : bias.off, act);
         }
 
         float opA(int i, int p) {

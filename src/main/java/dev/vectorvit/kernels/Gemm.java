@@ -7,10 +7,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Single-precision GEMM over memory segments, BLAS style:
- * {@code C = act(alpha op(A) op(B) + beta C + bias)}, row-major, op(X) = X or X^T, with leading
- * dimensions so that views (one head's columns, a block of rows) need no copies. Offsets and leading
- * dimensions count floats; {@code bias} (length n, may be null) is added to every row; beta = 0 means C
- * is not read. The fused epilogue (bias, residual via beta = 1, activation) spares a second pass over C.
+ * {@code C = act(alpha op(A) op(B) + beta C + bias)}, row-major, the operands {@link MatrixView}s (op(X) =
+ * X or X^T, with leading dimensions so that one head's columns or a block of rows need no copies), the
+ * rest an {@link Epilogue} (bias, residual via beta = 1, activation, fused to spare a second pass over C).
  *
  * <p>The five loops around the micro-kernel, after BLIS ({@link GemmBlocking} sizes them):
  * <pre>
@@ -21,9 +20,8 @@ import java.lang.foreign.MemorySegment;
  *       for ir in MC step MR      {@link MicroKernel}: MR x NR of C in registers
  * </pre>
  * A constant B (a model's weight) is packed once instead ({@link PackedMatrix}); its product has loops of
- * its own, listed at {@link #multiply(int, MemorySegment, long, int, PackedMatrix, float, MemorySegment,
- * long, int, MemorySegment, long, Activation)}, and splits C in two dimensions ({@link GemmSplit}).
- * The plain {@link #multiply} splits C between the team's members by whole column panels (or row panels
+ * its own, listed at {@link #multiply(int, MatrixView, PackedMatrix, MatrixView, Epilogue)}, and splits C in two dimensions ({@link GemmSplit}).
+ * The plain product splits C between the team's members by whole column panels (or row panels
  * when C is narrow). Each element is computed by the same FMA chain whoever computes it and whichever
  * form B takes, so results are bitwise identical for every thread count, blocking and packing.
  *
@@ -35,11 +33,14 @@ import java.lang.foreign.MemorySegment;
  */
 public final class Gemm implements ThreadTeam.Job {
     /** Rows of C in one register tile: the unit in which callers cut rows to spread them over members. */
-    public static final int ROW_TILE = MicroKernel.MR;
+    public static final int ROW_TILE = GemmContext.CURRENT.mr();
+    private static final int MR = GemmContext.CURRENT.mr(), NR = GemmContext.CURRENT.nr();
+    /** The member argument of the flat products that means "the whole team". */
+    private static final int TEAM = -1;
     private final ThreadTeam team;
     private final GemmBlocking blocking;
     private final Scratch[] scratch;
-    private final boolean simd = Simd.enabled();
+    private final boolean simd = GemmContext.CURRENT.vector();
 
     // The call being run by the team (fields, so that dispatch allocates nothing).
     private boolean transA, transB;
@@ -80,11 +81,51 @@ public final class Gemm implements ThreadTeam.Job {
     }
 
     /** Computes the product on all members of the team. */
-    public void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    public void multiply(int m, int n, int k, float alpha, MatrixView a, MatrixView b, MatrixView c, Epilogue e) {
+        product(TEAM, a.transposed(), b.transposed(), m, n, k, alpha, a.data(), a.offset(), a.ld(), b.data(),
+                b.offset(), b.ld(), e.beta(), untransposed("C", c).data(), c.offset(), c.ld(), e.bias(),
+                e.biasOffset(), e.activation());
+    }
+
+    /**
+     * Computes the whole product on the calling thread with member {@code member}'s buffers: for use
+     * inside a {@link ThreadTeam.Job} of this instance's team (for example one attention head each).
+     */
+    public void multiplyOn(int member, int m, int n, int k, float alpha, MatrixView a, MatrixView b, MatrixView c,
+                           Epilogue e) {
+        product(requireMember(member), a.transposed(), b.transposed(), m, n, k, alpha, a.data(), a.offset(), a.ld(),
+                b.data(), b.offset(), b.ld(), e.beta(), untransposed("C", c).data(), c.offset(), c.ld(), e.bias(),
+                e.biasOffset(), e.activation());
+    }
+
+    /**
+     * C = op(A) op(B) on the calling thread with member {@code member}'s buffers (C not read, no bias or
+     * activation), the operands flat: the {@link #multiplyOn(int, int, int, int, float, MatrixView, MatrixView,
+     * MatrixView, Epilogue) view form} with alpha 1 and {@link Epilogue#NONE}, for a loop of many small products
+     * (attention: two per head) that allocates nothing before C2 compiles it. C1 does no escape analysis, so
+     * views made there are objects on every call (4 per call, 37 KB per ViT-B/16 pass), and C2 comes late to a
+     * method that runs a few times per pass.
+     */
+    public void multiplyOn(int member, int m, int n, int k, MemorySegment a, long aOff, int lda, boolean transA,
+                           MemorySegment b, long bOff, int ldb, boolean transB, MemorySegment c, long cOff, int ldc) {
+        product(requireMember(member), transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc,
+                null, 0, Activation.NONE);
+    }
+
+    // The public methods only unpack the records, directly into the flat product: C2 inlines them into a hot
+    // caller and scalar-replaces the records made there. A record that reached a method it does not inline
+    // (a second unpacking level was one: "callee is too large") is allocated on every call.
+
+    private void product(int member, boolean transA, boolean transB, int m, int n, int k, float alpha,
                          MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
                          float beta, MemorySegment c, long cOff, int ldc,
                          MemorySegment bias, long biasOff, Activation act) {
         check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, bias, biasOff, act);
+        if (member != TEAM) {
+            block(member, 0, m, 0, n, transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                    bias, biasOff, act);
+            return;
+        }
         requireShared("A", a);
         requireShared("B", b);
         requireShared("C", c);
@@ -107,6 +148,20 @@ public final class Gemm implements ThreadTeam.Job {
         }
     }
 
+    private static MatrixView untransposed(String name, MatrixView v) {
+        if (v.transposed()) {
+            throw new IllegalArgumentException(name + " cannot be transposed in this product");
+        }
+        return v;
+    }
+
+    private int requireMember(int member) {
+        if (member < 0 || member >= scratch.length) {
+            throw new IllegalArgumentException("member " + member + " is not in [0, " + scratch.length + ")");
+        }
+        return member;
+    }
+
     /** Helper threads cannot read a confined arena's memory: say so before any member starts. */
     private void requireShared(String name, MemorySegment s) {
         if (!team.canShare(s)) {
@@ -116,16 +171,50 @@ public final class Gemm implements ThreadTeam.Job {
     }
 
     /**
-     * C = act(A W^T + beta C + bias) for a weight packed at load (A is m x k, row-major with leading
-     * dimension lda; W is n x k): the team packs A's rows once, shared by all members (each packs a share),
-     * then each member computes one rectangle of C ({@link GemmSplit}) reading W's panels where they are.
-     * Each element is the same FMA chain as in {@link #multiply(boolean, boolean, int, int, int, float,
-     * MemorySegment, long, int, MemorySegment, long, int, float, MemorySegment, long, int, MemorySegment,
-     * long, Activation) multiply} with alpha = 1 and W as B transposed, so the bits are the same.
+     * C = act(A W^T + beta C + bias) for a weight packed at load (A is m x k, not transposed; W is n x k):
+     * the team packs A's rows once, shared by all members (each packs a share), then each member computes
+     * one rectangle of C ({@link GemmSplit}) reading W's panels where they are. Each element is the same
+     * FMA chain as in {@link #multiply(int, int, int, float, MatrixView, MatrixView, MatrixView, Epilogue)
+     * multiply} with alpha = 1 and W as B transposed, so the bits are the same.
      */
-    public void multiply(int m, MemorySegment a, long aOff, int lda, PackedMatrix w, float beta,
+    public void multiply(int m, MatrixView a, PackedMatrix w, MatrixView c, Epilogue e) {
+        product(TEAM, m, untransposed("A", a).data(), a.offset(), a.ld(), w, e.beta(), untransposed("C", c).data(),
+                c.offset(), c.ld(), e.bias(), e.biasOffset(), e.activation());
+    }
+
+    /**
+     * The packed product ({@link #multiply(int, MatrixView, PackedMatrix, MatrixView, Epilogue)}) with A, C and
+     * the epilogue flat, for a caller that runs a few times per pass (a model's layers): C2 compiles such a
+     * method late, and until then (C1 does no escape analysis) views made there are objects on every call.
+     */
+    public void multiply(int m, MemorySegment a, long aOff, int lda, PackedMatrix w, float beta, MemorySegment c,
+                         long cOff, int ldc, MemorySegment bias, long biasOff, Activation act) {
+        product(TEAM, m, a, aOff, lda, w, beta, c, cOff, ldc, bias, biasOff, act);
+    }
+
+    /**
+     * The packed product ({@link #multiply(int, MatrixView, PackedMatrix, MatrixView, Epilogue)}) on the
+     * calling thread alone, with member {@code member}'s buffers.
+     */
+    public void multiplyOn(int member, int m, MatrixView a, PackedMatrix w, MatrixView c, Epilogue e) {
+        product(requireMember(member), m, untransposed("A", a).data(), a.offset(), a.ld(), w, e.beta(),
+                untransposed("C", c).data(), c.offset(), c.ld(), e.bias(), e.biasOffset(), e.activation());
+    }
+
+    private void product(int member, int m, MemorySegment a, long aOff, int lda, PackedMatrix w, float beta,
                          MemorySegment c, long cOff, int ldc, MemorySegment bias, long biasOff, Activation act) {
         checkPacked(m, a, aOff, lda, w, c, cOff, ldc, bias, biasOff, act);
+        if (member != TEAM) {
+            if (!simd || !w.panels()) {
+                reference(m, w.n(), a, aOff, lda, w, 0, beta, c, cOff, ldc, bias, biasOff, act);
+                return;
+            }
+            Scratch s = scratch[member];
+            MemorySegment pack = s.a((long) roundUp(m, MR) * w.k());
+            packRows(a, aOff, lda, w, 0, m, pack);
+            multiplyRect(s, w, pack, roundUp(m, MR), 0, 0, m, 0, w.n(), beta, c, cOff, ldc, bias, biasOff, act);
+            return;
+        }
         requireShared("A", a);
         requireShared("C", c);
         if (bias != null) {
@@ -137,9 +226,9 @@ public final class Gemm implements ThreadTeam.Job {
             int block = blockRows(m, w.k());
             for (blockRow0 = 0; blockRow0 < m; blockRow0 += block) {
                 blockRows = Math.min(block, m - blockRow0);
-                rowParts = GemmSplit.rowParts(blockRows, w.n(), team.size(), MicroKernel.MR, panelWidth());
+                rowParts = GemmSplit.rowParts(blockRows, w.n(), team.size(), MR, panelWidth());
                 if (simd && w.panels()) {
-                    aBlock = Scratch.atLeast(aBlock, (long) roundUp(blockRows, MicroKernel.MR) * w.k());
+                    aBlock = Scratch.atLeast(aBlock, (long) roundUp(blockRows, MR) * w.k());
                     team.run(packBlockJob);
                 }
                 team.run(multiplyBlockJob);
@@ -150,26 +239,13 @@ public final class Gemm implements ThreadTeam.Job {
         }
     }
 
-    /**
-     * The packed product ({@link #multiply(int, MemorySegment, long, int, PackedMatrix, float, MemorySegment,
-     * long, int, MemorySegment, long, Activation)}) on the calling thread alone, with member {@code member}'s
-     * buffers.
-     */
-    public void multiplyOn(int member, int m, MemorySegment a, long aOff, int lda, PackedMatrix w, float beta,
-                           MemorySegment c, long cOff, int ldc, MemorySegment bias, long biasOff, Activation act) {
-        checkPacked(m, a, aOff, lda, w, c, cOff, ldc, bias, biasOff, act);
-        if (member < 0 || member >= scratch.length) {
-            throw new IllegalArgumentException("member " + member + " is not in [0, " + scratch.length + ")");
-        }
-        Scratch s = scratch[member];
-        if (!simd || !w.panels()) {
-            ScalarKernels.gemm(false, true, m, w.n(), w.k(), 1f, a, aOff, lda, w.data(), 0, w.k(), beta, c, cOff, ldc,
-                    bias, biasOff, act);
-            return;
-        }
-        MemorySegment pack = s.a((long) roundUp(m, MicroKernel.MR) * w.k());
-        packRows(a, aOff, lda, w, 0, m, pack);
-        multiplyRect(s, w, pack, roundUp(m, MicroKernel.MR), 0, 0, m, 0, w.n(), beta, c, cOff, ldc, bias, biasOff, act);
+    /** The scalar reference for C = act(A W^T + beta C + bias) over W's plain rows from row {@code w0}. */
+    private static void reference(int m, int n, MemorySegment a, long aOff, int lda, PackedMatrix w, int w0,
+                                  float beta, MemorySegment c, long cOff, int ldc, MemorySegment bias, long biasOff,
+                                  Activation act) {
+        ScalarKernels.gemm(m, n, w.k(), 1f, MatrixView.of(a, aOff, lda),
+                new MatrixView(w.data(), (long) w0 * w.k(), w.k(), true), MatrixView.of(c, cOff, ldc),
+                new Epilogue(beta, bias, bias == null ? 0 : biasOff + w0, act));
     }
 
     /** The fields of the call in flight that both forms of the product share (read by the team's jobs). */
@@ -190,7 +266,7 @@ public final class Gemm implements ThreadTeam.Job {
 
     /** Columns of W's packed panels; 1 for the scalar reference (which must not load the vector classes). */
     private int panelWidth() {
-        return simd ? MicroKernel.NR : 1;
+        return simd ? NR : 1;
     }
 
     /**
@@ -198,24 +274,23 @@ public final class Gemm implements ThreadTeam.Job {
      * otherwise equal blocks of whole MR-row panels.
      */
     static int blockRows(int m, int k) {
-        int mr = MicroKernel.MR;
-        long panels = (m + mr - 1) / mr;
-        long blocks = Math.max(1, (panels * mr * k + A_BLOCK_FLOATS - 1) / A_BLOCK_FLOATS);
-        return (int) ((panels + blocks - 1) / blocks) * mr;
+        long panels = (m + MR - 1) / MR;
+        long blocks = Math.max(1, (panels * MR * k + A_BLOCK_FLOATS - 1) / A_BLOCK_FLOATS);
+        return (int) ((panels + blocks - 1) / blocks) * MR;
     }
 
     /** This member's share of the block's MR-row panels, packed into the shared buffer. */
     private void packBlock(int member, int members) {
-        int r0 = GemmSplit.start(member, blockRows, MicroKernel.MR, members);
-        int r1 = GemmSplit.start(member + 1, blockRows, MicroKernel.MR, members);
+        int r0 = GemmSplit.start(member, blockRows, MR, members);
+        int r1 = GemmSplit.start(member + 1, blockRows, MR, members);
         if (r0 < r1) {
-            packPanels(a, aOff, lda, w, blockRow0, r0, r1, roundUp(blockRows, MicroKernel.MR), aBlock);
+            packPanels(a, aOff, lda, w, blockRow0, r0, r1, roundUp(blockRows, MR), aBlock);
         }
     }
 
     /** Rows [row0, row0 + rows) of A packed as the A panels of every k slice of w. */
     private static void packRows(MemorySegment a, long aOff, int lda, PackedMatrix w, int row0, int rows, MemorySegment dst) {
-        packPanels(a, aOff, lda, w, row0, 0, rows, roundUp(rows, MicroKernel.MR), dst);
+        packPanels(a, aOff, lda, w, row0, 0, rows, roundUp(rows, MR), dst);
     }
 
     /**
@@ -229,7 +304,7 @@ public final class Gemm implements ThreadTeam.Job {
         for (int p = 0; p < k; p += kc) {
             int depth = Math.min(kc, k - p);
             Packing.packA(false, a, aOff, lda, first + r0, r1 - r0, p, depth, 1f, dst,
-                    (long) paddedRows * p + (long) r0 * depth, MicroKernel.MR);
+                    (long) paddedRows * p + (long) r0 * depth, MR);
         }
     }
 
@@ -237,20 +312,19 @@ public final class Gemm implements ThreadTeam.Job {
     private void multiplyBlock(int member, int members) {
         int colParts = members / rowParts;
         int row = member / colParts, col = member % colParts;
-        int r0 = GemmSplit.start(row, blockRows, MicroKernel.MR, rowParts);
-        int r1 = GemmSplit.start(row + 1, blockRows, MicroKernel.MR, rowParts);
+        int r0 = GemmSplit.start(row, blockRows, MR, rowParts);
+        int r1 = GemmSplit.start(row + 1, blockRows, MR, rowParts);
         int c0 = GemmSplit.start(col, w.n(), panelWidth(), colParts);
         int c1 = GemmSplit.start(col + 1, w.n(), panelWidth(), colParts);
         if (r0 >= r1 || c0 >= c1) {
             return;
         }
         if (!simd || !w.panels()) {
-            ScalarKernels.gemm(false, true, r1 - r0, c1 - c0, w.k(), 1f, a, aOff + (long) (blockRow0 + r0) * lda, lda,
-                    w.data(), (long) c0 * w.k(), w.k(), beta, c, cOff + (long) (blockRow0 + r0) * ldc + c0, ldc,
-                    bias, bias == null ? 0 : biasOff + c0, act);
+            reference(r1 - r0, c1 - c0, a, aOff + (long) (blockRow0 + r0) * lda, lda, w, c0, beta, c,
+                    cOff + (long) (blockRow0 + r0) * ldc + c0, ldc, bias, biasOff, act);
             return;
         }
-        multiplyRect(scratch[member], w, aBlock, roundUp(blockRows, MicroKernel.MR), blockRow0, r0, r1, c0, c1, beta, c,
+        multiplyRect(scratch[member], w, aBlock, roundUp(blockRows, MR), blockRow0, r0, r1, c0, c1, beta, c,
                 cOff, ldc, bias, biasOff, act);
     }
 
@@ -268,7 +342,7 @@ public final class Gemm implements ThreadTeam.Job {
     private void multiplyRect(Scratch s, PackedMatrix w, MemorySegment pack, int paddedRows, int first, int r0, int r1,
                               int c0, int c1, float beta, MemorySegment c, long cOff, int ldc, MemorySegment bias,
                               long biasOff, Activation act) {
-        final int mr = MicroKernel.MR, nr = MicroKernel.NR;
+        final int mr = MR, nr = NR;
         int k = w.k(), kc = w.kc(), rows = r1 - r0;
         MemorySegment edge = s.edge(mr * nr);
         long c00 = cOff + (long) (first + r0) * ldc + c0;
@@ -298,8 +372,7 @@ public final class Gemm implements ThreadTeam.Job {
     /** The member's share of the call stored in the fields. */
     @Override
     public void run(int member, int members) {
-        int nr = simd ? MicroKernel.NR : 1;
-        int mr = MicroKernel.MR;
+        int nr = panelWidth(), mr = MR;
         int nPanels = (n + nr - 1) / nr;
         int mPanels = (m + mr - 1) / mr;
         int r0 = 0, r1 = m, c0 = 0, c1 = n;
@@ -316,22 +389,6 @@ public final class Gemm implements ThreadTeam.Job {
         }
     }
 
-    /**
-     * Computes the whole product on the calling thread with member {@code member}'s buffers: for use
-     * inside a {@link ThreadTeam.Job} of this instance's team (for example one attention head each).
-     */
-    public void multiplyOn(int member, boolean transA, boolean transB, int m, int n, int k, float alpha,
-                           MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
-                           float beta, MemorySegment c, long cOff, int ldc,
-                           MemorySegment bias, long biasOff, Activation act) {
-        check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, bias, biasOff, act);
-        if (member < 0 || member >= scratch.length) {
-            throw new IllegalArgumentException("member " + member + " is not in [0, " + scratch.length + ")");
-        }
-        block(member, 0, m, 0, n, transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                bias, biasOff, act);
-    }
-
     private void block(int member, int row0, int rows, int col0, int cols, boolean transA, boolean transB,
                        int k, float alpha, MemorySegment a, long aOff, int lda, MemorySegment b, long bOff,
                        int ldb, float beta, MemorySegment c, long cOff, int ldc,
@@ -339,11 +396,12 @@ public final class Gemm implements ThreadTeam.Job {
         if (!simd) {
             long aStart = aOff + (transA ? row0 : (long) row0 * lda);
             long bStart = bOff + (transB ? (long) col0 * ldb : col0);
-            ScalarKernels.gemm(transA, transB, rows, cols, k, alpha, a, aStart, lda, b, bStart, ldb, beta,
-                    c, cOff + (long) row0 * ldc + col0, ldc, bias, bias == null ? 0 : biasOff + col0, act);
+            ScalarKernels.gemm(rows, cols, k, alpha, new MatrixView(a, aStart, lda, transA),
+                    new MatrixView(b, bStart, ldb, transB), MatrixView.of(c, cOff + (long) row0 * ldc + col0, ldc),
+                    new Epilogue(beta, bias, bias == null ? 0 : biasOff + col0, act));
             return;
         }
-        final int mr = MicroKernel.MR, nr = MicroKernel.NR;
+        final int mr = MR, nr = NR;
         int mc = Math.max(mr, blocking.mc() / mr * mr);
         int kc = blocking.kc();
         int nc = Math.max(nr, blocking.nc() / nr * nr);
@@ -387,7 +445,7 @@ public final class Gemm implements ThreadTeam.Job {
     private static void tile(int kc, MemorySegment ap, long aPanel, MemorySegment bp, long bPanel,
                              MemorySegment c, long at, int ldc, int tileRows, int tileCols, boolean loadC,
                              Activation act, MemorySegment edge) {
-        final int mr = MicroKernel.MR, nr = MicroKernel.NR;
+        final int mr = MR, nr = NR;
         if (tileRows == mr && tileCols == nr) {
             MicroKernel.tile(kc, ap, aPanel, bp, bPanel, c, at * Float.BYTES, (long) ldc * Float.BYTES, loadC);
         } else {

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * it walks the packed panels along k. Each step loads two vectors of the B panel, broadcasts one
  * scalar for each of the six rows of the A panel and issues 12 independent FMAs: an outer product, no
  * lane reductions. 12 accumulators + 2 B + 1 A fit the 16 registers of AVX2 (with A packed k-major,
- * {@link #A_K_MAJOR}) and leave C2 room on AVX-512; a 6x3 tile (18 accumulators) ran 8 times slower
+ * {@link GemmContext#aKMajor}) and leave C2 room on AVX-512; a 6x3 tile (18 accumulators) ran 8 times slower
  * here, its FMAs no longer inlined (jmh ladder, TooManyAccumulatorsBench).
  * Edge tiles (fewer than MR rows or NR columns) run through a zero-padded scratch tile.
  * Every C element is one FMA chain in k order, whatever the tile, thread or block it falls in, which
@@ -24,20 +24,10 @@ final class MicroKernel {
     private static final int V = S.length();
     private static final long VB = (long) V * Float.BYTES;
 
-    /** Rows of the register tile. */
-    static final int MR = 6;
-    /** Columns of the register tile, in floats (two vectors). */
-    static final int NR = 2 * V;
-
-    /**
-     * The packed A panel's layout: k-major (the MR floats of one k step together, one address for all
-     * six broadcasts) for vectors of 8 floats or fewer, row strips (kc floats per row) for wider ones.
-     * With 16 vector registers (AVX2) the six strip addresses cost the tile a spilled accumulator, half
-     * its speed; on AVX-512 the strips were faster and pack by bulk copies (docs/gemm.md, "The
-     * micro-kernel"; docs/experiments.md). The vector width stands in for the register count, which Java
-     * does not expose: Arm's NEON (4 floats, 32 registers) gets k-major too, unmeasured there.
-     */
-    static final boolean A_K_MAJOR = V <= 8;
+    /** The register tile and A layout this kernel is registered with ({@link GemmContext#forLanes}). */
+    static final int MR = GemmContext.CURRENT.mr();
+    static final int NR = GemmContext.CURRENT.nr();
+    private static final boolean A_K_MAJOR = GemmContext.CURRENT.aKMajor();
     /** Bytes between two k steps of a packed A panel. */
     private static final long A_STEP = A_K_MAJOR ? (long) MR * Float.BYTES : Float.BYTES;
 

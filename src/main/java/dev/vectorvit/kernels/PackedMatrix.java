@@ -7,8 +7,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A constant right-hand operand (a linear layer's weight W, stored [n x k] as PyTorch keeps it) packed
- * once into the order the micro-kernel reads, so that {@link Gemm#multiply(int, MemorySegment, long, int,
- * PackedMatrix, float, MemorySegment, long, int, MemorySegment, long, Activation) C = A W^T} neither
+ * once into the order the micro-kernel reads, so that {@link Gemm#multiply(int, MatrixView, PackedMatrix,
+ * MatrixView, Epilogue) C = A W^T} neither
  * copies nor transposes it per call, and every thread of every session reads the same copy (ONNX
  * Runtime's MLAS packs constant B the same way).
  *
@@ -49,7 +49,7 @@ public final class PackedMatrix {
             }
             return new PackedMatrix(copy, n, k, k, n, false);
         }
-        int nr = MicroKernel.NR, kc = Math.min(k, blocking.kc());
+        int nr = GemmContext.CURRENT.nr(), kc = Math.min(k, blocking.kc());
         int paddedN = (n + nr - 1) / nr * nr;
         MemorySegment data = Memory.floats(arena, (long) paddedN * k);
         try (Arena scratch = Arena.ofConfined()) {

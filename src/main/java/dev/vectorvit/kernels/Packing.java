@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Packing copies a block of A or B into the order the micro-kernel reads it, so that its loads are
  * unit-stride, aligned and hit L1/L2 regardless of the caller's strides or transposes:
  * A as panels of MR row strips (kc contiguous floats per row, so packing row-major A is a copy) or,
- * for narrow vectors, k-major panels (see {@link MicroKernel#A_K_MAJOR}),
+ * for narrow vectors, k-major panels (see {@link GemmContext#aKMajor}),
  * B as panels of NR columns stored k-major (NR contiguous floats per k step, two vector loads).
  * Rows and columns past the matrix edge are packed as zeros; alpha is folded into A here.
  */
@@ -55,12 +55,12 @@ final class Packing {
     /**
      * Packs rows [row0, row0 + rows) x k range [k0, k0 + kc) of op(A), scaled by alpha, into dst from float
      * {@code dstOff}, in the
-     * layout {@link MicroKernel#A_K_MAJOR} selects: row strips (row-major A is then a bulk copy per row) or
+     * layout {@link GemmContext#aKMajor} selects: row strips (row-major A is then a bulk copy per row) or
      * k-major panels (the mr floats of one k step together).
      */
     static void packA(boolean transA, MemorySegment a, long aOff, int lda, int row0, int rows, int k0, int kc,
                       float alpha, MemorySegment dst, long dstOff, int mr) {
-        boolean kMajor = MicroKernel.A_K_MAJOR;
+        boolean kMajor = GemmContext.CURRENT.aKMajor();
         long strip = (long) kc * Float.BYTES, step = kMajor ? mr : 1;
         for (int panel = 0; panel < rows; panel += mr) {
             for (int i = 0; i < mr; i++) {
@@ -109,7 +109,7 @@ final class Packing {
                     }
                 }
                 if (live < nr) {
-                    dst.asSlice(base * Float.BYTES, (long) kc * nr * Float.BYTES).fill((byte) 0);
+                    ScalarKernels.fill(dst, base, kc * nr, 0f); // not a slice: that is an object per call
                 }
                 for (int j = 0; j < live; j++) {
                     long src = bOff + (long) (col0 + panel + j) * ldb + k0;

@@ -22,32 +22,35 @@ public final class ScalarKernels {
     }
 
     /**
-     * C = act(alpha op(A) op(B) + beta C + bias), row-major, op = transpose when the flag says so.
+     * C = act(alpha op(A) op(B) + beta C + bias), row-major, op = transpose where the view says so.
      * beta == 0 means C is not read (BLAS convention: NaN in C does not leak).
      */
-    public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                            MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
-                            float beta, MemorySegment c, long cOff, int ldc,
-                            MemorySegment bias, long biasOff, Activation act) {
+    public static void gemm(int m, int n, int k, float alpha, MatrixView a, MatrixView b, MatrixView c,
+                            Epilogue epilogue) {
+        float beta = epilogue.beta();
+        MemorySegment bias = epilogue.bias();
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double sum = 0;
                 for (int p = 0; p < k; p++) {
-                    float av = get(a, aOff + (transA ? (long) p * lda + i : (long) i * lda + p));
-                    float bv = get(b, bOff + (transB ? (long) j * ldb + p : (long) p * ldb + j));
-                    sum += (double) av * bv;
+                    sum += (double) element(a, i, p) * element(b, p, j);
                 }
                 double v = alpha * sum;
-                long ci = cOff + (long) i * ldc + j;
+                long ci = c.offset() + (long) i * c.ld() + j;
                 if (beta != 0) {
-                    v += (double) beta * get(c, ci);
+                    v += (double) beta * get(c.data(), ci);
                 }
                 if (bias != null) {
-                    v += get(bias, biasOff + j);
+                    v += get(bias, epilogue.biasOffset() + j);
                 }
-                set(c, ci, (float) activate(act, v));
+                set(c.data(), ci, (float) activate(epilogue.activation(), v));
             }
         }
+    }
+
+    /** Element (i, j) of op(X). */
+    private static float element(MatrixView x, int i, int j) {
+        return get(x.data(), x.offset() + (x.transposed() ? (long) j * x.ld() + i : (long) i * x.ld() + j));
     }
 
     static double activate(Activation act, double v) {

@@ -1,6 +1,5 @@
 package dev.vectorvit.model;
 
-import dev.vectorvit.kernels.Activation;
 import dev.vectorvit.kernels.Gemm;
 import dev.vectorvit.kernels.Softmax;
 import dev.vectorvit.model.Workspace.Buffer;
@@ -55,8 +54,8 @@ record Attention(ViTConfig c, int layer) implements TeamStage {
             int q0 = tile0 * unit, rows = Math.min(t, tile1 * unit) - q0;
             long q = (long) b * t * ld + (long) h * hd;
             long t0 = profile.clock();
-            ws.gemm.multiplyOn(member, false, true, rows, t, hd, 1f, qkv, q + (long) q0 * ld, ld, qkv, q + d, ld, 0f,
-                    scores, s, t, null, 0, Activation.NONE);
+            // The flat form: views made here would be objects on every call while C1 runs this method.
+            ws.gemm.multiplyOn(member, rows, t, hd, qkv, q + (long) q0 * ld, ld, false, qkv, q + d, ld, true, scores, s, t);
             t0 = profile.lap(member, Op.ATTENTION_SCORES, t0);
             Softmax.apply(rows, t, scale, scores, s, t);
             if (attentionOut != null) {
@@ -64,8 +63,8 @@ record Attention(ViTConfig c, int layer) implements TeamStage {
                 MemorySegment.copy(scores, s * Float.BYTES, attentionOut, at * Float.BYTES, (long) rows * t * Float.BYTES);
             }
             t0 = profile.lap(member, Op.SOFTMAX, t0);
-            ws.gemm.multiplyOn(member, false, false, rows, hd, t, 1f, scores, s, t, qkv, q + 2L * d, ld, 0f,
-                    ctx, ((long) b * t + q0) * d + (long) h * hd, d, null, 0, Activation.NONE);
+            ws.gemm.multiplyOn(member, rows, hd, t, scores, s, t, false, qkv, q + 2L * d, ld, false,
+                    ctx, ((long) b * t + q0) * d + (long) h * hd, d);
             profile.lap(member, Op.ATTENTION_V, t0);
         }
     }

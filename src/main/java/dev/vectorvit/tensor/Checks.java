@@ -33,8 +33,13 @@ public final class Checks {
      */
     public static void matrix(String name, MemorySegment segment, long offset, long rows, long cols, long ld) {
         alive(name, segment);
-        positive(name + " rows", rows);
-        positive(name + " columns", cols);
+        // The names are joined only to throw: a concatenation made on every call allocated on every kernel call.
+        if (rows < 1) {
+            positive(name + " rows", rows);
+        }
+        if (cols < 1) {
+            positive(name + " columns", cols);
+        }
         if (ld < cols) {
             throw new IllegalArgumentException(name + ": leading dimension " + ld + " < columns " + cols);
         }

@@ -10,19 +10,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 final class GemmBlockingTest {
 
-    @ParameterizedTest
-    @CsvSource({"32K, 32768", "48k, 49152", "2M, 2097152", "1m, 1048576", "512, 512", "0K, 0"})
-    void parseSizeReadsSysfsSizes(String text, long bytes) {
-        assertEquals(bytes, GemmBlocking.parseSize(text));
-    }
-
-    @Test
-    void parseSizeRejectsWhatIsNotASize() {
-        assertThrows(NumberFormatException.class, () -> GemmBlocking.parseSize("abc"));
-        assertThrows(NumberFormatException.class, () -> GemmBlocking.parseSize("K"));
-        assertThrows(NumberFormatException.class, () -> GemmBlocking.parseSize("1.5M"));
-    }
-
     @Test
     void blockingMustBePositive() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GemmBlocking(6, 0, 32));
@@ -35,8 +22,40 @@ final class GemmBlockingTest {
     void thisMachinesBlockingIsWholeTiles() {
         GemmBlocking b = GemmBlocking.forThisMachine();
         assertTrue(b.kc() >= 64 && b.kc() <= 1024 && b.kc() % 8 == 0, b.toString());
-        assertEquals(0, b.mc() % MicroKernel.MR, b.toString());
-        assertEquals(0, b.nc() % MicroKernel.NR, b.toString());
+        assertEquals(0, b.mc() % GemmContext.CURRENT.mr(), b.toString());
+        assertEquals(0, b.nc() % GemmContext.CURRENT.nr(), b.toString());
+        assertTrue(b.describe().endsWith("(caches from " + b.caches() + ")"), b.describe());
+        assertTrue(b.json().endsWith(",\"caches\":\"" + b.caches() + "\"}"), b.json());
+    }
+
+    /** The registry: 6 x 2 vectors everywhere, A k-major up to 8 lanes (16 registers), row strips above. */
+    @ParameterizedTest
+    @CsvSource({"16, 32, false", "8, 16, true", "4, 8, true"})
+    void eachVectorWidthHasItsTileAndALayout(int lanes, int nr, boolean kMajor) {
+        GemmContext c = GemmContext.forLanes(lanes);
+        assertEquals(new GemmContext(6, nr, true, kMajor), c);
+        assertEquals("register tile 6 x " + nr + " (6 rows x 2 vectors), A panels " + (kMajor ? "k-major" : "row strips"),
+                c.describe());
+    }
+
+    @Test
+    void scalarReferenceHasNoTile() {
+        GemmContext c = GemmContext.forLanes(0);
+        assertEquals("scalar reference (no register tile)", c.describe());
+        assertEquals("\"tile_rows\":0,\"tile_cols\":0,\"a_panels\":\"none\"", c.json());
+    }
+
+    /** KC = 2 L1 / (NR x 4 bytes), MC = L2 / 2 / (KC x 4) in whole tiles, NC = L3 / 2 / (KC x 4) in whole panels. */
+    @Test
+    void blockingRuleFromCacheSizes() {
+        GemmContext avx512 = GemmContext.forLanes(16);
+        assertEquals(new GemmBlocking(126, 512, 2048, "defaults"), avx512.blocking(CacheSizes.DEFAULTS));
+        // Zen 5: 48 KiB L1d, 1 MiB L2, 32 MiB L3.
+        CacheSizes zen5 = new CacheSizes(48 << 10, 1 << 20, 32 << 20, "sysfs");
+        assertEquals(new GemmBlocking(168, 768, 5440, "sysfs"), avx512.blocking(zen5));
+        // AVX2: NR 16 doubles KC for the same L1 (capped at 1024).
+        assertEquals(new GemmBlocking(126, 1024, 1024, "sysfs"),
+                GemmContext.forLanes(8).blocking(new CacheSizes(32 << 10, 1 << 20, 8 << 20, "sysfs")));
     }
 
     @Test

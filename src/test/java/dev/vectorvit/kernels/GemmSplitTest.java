@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * vectors (8). It counts the work each member is given (the same functions the GEMM calls); it times nothing.
  */
 final class GemmSplitTest {
-    private static final int MR = MicroKernel.MR;
+    private static final int MR = GemmContext.CURRENT.mr();
 
     /** M x N x K of each linear product of a ViT-B/16 pass over {@code batch} images (the patch embedding per image). */
     private static List<int[]> products(int batch) {

@@ -109,13 +109,13 @@ final class KernelArgumentsTest {
             Activation act = Activation.NONE;
 
             void run() {
-                gemm.multiply(transA, transB, m, n, k, 0.5f, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc, bias, biasOff,
-                        act);
+                gemm.multiply(m, n, k, 0.5f, new MatrixView(a, aOff, lda, transA), new MatrixView(b, bOff, ldb, transB),
+                        MatrixView.of(c, cOff, ldc), new Epilogue(1f, bias, biasOff, act));
             }
 
             void runOn(int member) {
-                gemm.multiplyOn(member, transA, transB, m, n, k, 0.5f, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc,
-                        bias, biasOff, act);
+                gemm.multiplyOn(member, m, n, k, 0.5f, new MatrixView(a, aOff, lda, transA),
+                        new MatrixView(b, bOff, ldb, transB), MatrixView.of(c, cOff, ldc), new Epilogue(1f, bias, biasOff, act));
             }
 
             void rejects(Class<? extends RuntimeException> type, String... parts) {
@@ -215,8 +215,8 @@ final class KernelArgumentsTest {
             call.biasOff = 71;
             MemorySegment expected = Memory.floats(arena, 35);
             MemorySegment.copy(shared, 36L * Float.BYTES, expected, 0, 35L * Float.BYTES);
-            ScalarKernels.gemm(false, false, 5, 7, 3, 0.5f, shared, 0, 3, shared, 15, 7, 1f, expected, 0, 7, shared, 71,
-                    Activation.NONE);
+            ScalarKernels.gemm(5, 7, 3, 0.5f, MatrixView.of(shared, 0, 3), MatrixView.of(shared, 15, 7),
+                    MatrixView.of(expected, 0, 7), new Epilogue(1f, shared, 71, Activation.NONE));
             call.run();
             float[] got = Memory.toArray(shared, 36, 35);
             float[] want = read(expected);
@@ -242,6 +242,15 @@ final class KernelArgumentsTest {
         }
 
         @Test
+        void transposedC() {
+            Call call = new Call();
+            KernelArgumentsTest.rejects(IllegalArgumentException.class,
+                    () -> gemm.multiply(5, 7, 3, 1f, MatrixView.of(call.a, 0, 3), MatrixView.of(call.b, 0, 7),
+                            MatrixView.of(call.c, 0, 7).t(), Epilogue.NONE),
+                    List.of("C cannot be transposed"), call.a, call.b, call.c);
+        }
+
+        @Test
         void nullActivationAndNullSegment() {
             Call call = new Call();
             call.act = null;
@@ -257,24 +266,26 @@ final class KernelArgumentsTest {
         void packedProductAndPackingCheckTheirArguments() {
             MemorySegment w = floats(21); // W: 7 x 3
             PackedMatrix packed = PackedMatrix.pack(w, 0, 3, 7, 3, arena);
-            MemorySegment a = floats(15), c = floats(35), bias = floats(7);
+            MatrixView a = MatrixView.of(floats(15), 0, 3), c = MatrixView.of(floats(35), 0, 7);
+            Epilogue bias = Epilogue.of(0f, floats(7), Activation.NONE);
             KernelArgumentsTest.rejects(IllegalArgumentException.class,
-                    () -> gemm.multiply(5, floats(14), 0, 3, packed, 0f, c, 0, 7, bias, 0, Activation.NONE),
-                    List.of("A (m x k)", "5x3", "needs 15 floats", "holds 14"), c);
+                    () -> gemm.multiply(5, MatrixView.of(floats(14), 0, 3), packed, c, bias),
+                    List.of("A (m x k)", "5x3", "needs 15 floats", "holds 14"), c.data());
             KernelArgumentsTest.rejects(IllegalArgumentException.class,
-                    () -> gemm.multiply(5, a, 0, 3, packed, 0f, c, 1, 7, bias, 0, Activation.NONE),
-                    List.of("C (m x n)", "at offset 1", "needs 36 floats", "holds 35"), c);
+                    () -> gemm.multiply(5, a, packed, MatrixView.of(c.data(), 1, 7), bias),
+                    List.of("C (m x n)", "at offset 1", "needs 36 floats", "holds 35"), c.data());
             KernelArgumentsTest.rejects(IllegalArgumentException.class,
-                    () -> gemm.multiply(5, a, 0, 3, packed, 0f, c, 0, 7, floats(6), 0, Activation.NONE),
-                    List.of("bias", "needs 7 floats", "holds 6"), c);
+                    () -> gemm.multiply(5, a, packed, c, Epilogue.of(0f, floats(6), Activation.NONE)),
+                    List.of("bias", "needs 7 floats", "holds 6"), c.data());
             KernelArgumentsTest.rejects(IllegalArgumentException.class,
-                    () -> gemm.multiply(5, a, 0, 3, null, 0f, c, 0, 7, bias, 0, Activation.NONE), List.of("W is null"), c);
+                    () -> gemm.multiply(5, a, null, c, bias), List.of("W is null"), c.data());
             KernelArgumentsTest.rejects(IllegalArgumentException.class,
-                    () -> gemm.multiplyOn(1, 5, a, 0, 3, packed, 0f, c, 0, 7, bias, 0, Activation.NONE),
-                    List.of("member 1 is not in [0, 1)"), c);
+                    () -> gemm.multiplyOn(1, 5, a, packed, c, bias), List.of("member 1 is not in [0, 1)"), c.data());
+            KernelArgumentsTest.rejects(IllegalArgumentException.class,
+                    () -> gemm.multiply(5, a.t(), packed, c, bias), List.of("A cannot be transposed"), c.data());
             MemorySegment both = floats(50); // A at [0, 15), C at [14, 49)
             KernelArgumentsTest.rejects(IllegalArgumentException.class,
-                    () -> gemm.multiply(5, both, 0, 3, packed, 0f, both, 14, 7, bias, 0, Activation.NONE),
+                    () -> gemm.multiply(5, MatrixView.of(both, 0, 3), packed, MatrixView.of(both, 14, 7), bias),
                     List.of("C must not overlap A"), both);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> PackedMatrix.pack(floats(20), 0, 3, 7, 3, arena));

@@ -1,7 +1,8 @@
 package dev.vectorvit.jmh;
 
-import dev.vectorvit.kernels.Activation;
+import dev.vectorvit.kernels.Epilogue;
 import dev.vectorvit.kernels.Gemm;
+import dev.vectorvit.kernels.MatrixView;
 import dev.vectorvit.kernels.PackedMatrix;
 import dev.vectorvit.kernels.ThreadTeam;
 import java.lang.foreign.Arena;
@@ -61,8 +62,7 @@ public class GemmBench {
 
     /**
      * {@code true}: B ([N x K], a weight) is packed once in setup and the measured call is the model's
-     * {@link Gemm#multiply(int, MemorySegment, long, int, PackedMatrix, float, MemorySegment, long, int,
-     * MemorySegment, long, Activation) packed product}; {@code false}: B is read as it is stored on every call.
+     * {@link Gemm#multiply(int, MatrixView, PackedMatrix, MatrixView, Epilogue) packed product}; {@code false}: B is read as it is stored on every call.
      * Shapes whose B is [K x N] (scores x V) always run unpacked.
      */
     @Param({"true"})
@@ -124,9 +124,9 @@ public class GemmBench {
     @Benchmark
     public void gemm() {
         if (w != null) {
-            gemm.multiply(m, a, 0, k, w, 0f, c, 0, n, null, 0, Activation.NONE);
+            gemm.multiply(m, MatrixView.of(a, 0, k), w, MatrixView.of(c, 0, n), Epilogue.NONE);
         } else {
-            gemm.multiply(false, tb, m, n, k, 1f, a, 0, k, b, 0, ldb, 0f, c, 0, n, null, 0, Activation.NONE);
+            gemm.multiply(m, n, k, 1f, MatrixView.of(a, 0, k), new MatrixView(b, 0, ldb, tb), MatrixView.of(c, 0, n), Epilogue.NONE);
         }
     }
 }

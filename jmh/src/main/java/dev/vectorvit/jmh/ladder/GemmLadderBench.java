@@ -2,8 +2,9 @@ package dev.vectorvit.jmh.ladder;
 
 import dev.vectorvit.jmh.Data;
 import dev.vectorvit.jmh.GemmBench;
-import dev.vectorvit.kernels.Activation;
+import dev.vectorvit.kernels.Epilogue;
 import dev.vectorvit.kernels.Gemm;
+import dev.vectorvit.kernels.MatrixView;
 import dev.vectorvit.kernels.ThreadTeam;
 import dev.vectorvit.tensor.Memory;
 import java.lang.foreign.Arena;
@@ -81,7 +82,7 @@ public class GemmLadderBench {
             case "blocked" -> new GemmBlocked(m, n, k, arena);
             case "library", "threads" -> {
                 Gemm gemm = new Gemm(team);
-                yield (x, y, z) -> gemm.multiply(false, false, m, n, k, 1f, x, 0, k, y, 0, n, 0f, z, 0, n, null, 0, Activation.NONE);
+                yield (x, y, z) -> gemm.multiply(m, n, k, 1f, MatrixView.of(x, 0, k), MatrixView.of(y, 0, n), MatrixView.of(z, 0, n), Epilogue.NONE);
             }
             default -> throw new IllegalArgumentException("unknown rung " + rung);
         };

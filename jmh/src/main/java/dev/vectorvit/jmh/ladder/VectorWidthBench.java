@@ -1,9 +1,10 @@
 package dev.vectorvit.jmh.ladder;
 
 import dev.vectorvit.jmh.Data;
-import dev.vectorvit.kernels.Activation;
+import dev.vectorvit.kernels.Epilogue;
 import dev.vectorvit.kernels.Gemm;
 import dev.vectorvit.kernels.LayerNorm;
+import dev.vectorvit.kernels.MatrixView;
 import dev.vectorvit.kernels.Simd;
 import dev.vectorvit.kernels.Softmax;
 import dev.vectorvit.kernels.ThreadTeam;
@@ -81,7 +82,7 @@ public abstract class VectorWidthBench {
 
     @Benchmark
     public void gemm() {
-        gemm.multiply(false, false, M, N, K, 1f, a, 0, K, b, 0, N, 0f, c, 0, N, null, 0, Activation.NONE);
+        gemm.multiply(M, N, K, 1f, MatrixView.of(a, 0, K), MatrixView.of(b, 0, N), MatrixView.of(c, 0, N), Epilogue.NONE);
     }
 
     @Benchmark

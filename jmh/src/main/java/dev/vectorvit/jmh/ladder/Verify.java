@@ -1,6 +1,8 @@
 package dev.vectorvit.jmh.ladder;
 
 import dev.vectorvit.kernels.Activation;
+import dev.vectorvit.kernels.Epilogue;
+import dev.vectorvit.kernels.MatrixView;
 import dev.vectorvit.kernels.ScalarKernels;
 import dev.vectorvit.tensor.Memory;
 import java.lang.foreign.Arena;
@@ -47,8 +49,8 @@ final class Verify {
                 if (i % 7 != 0 && i < m - GemmTiled.MR - 1) {
                     continue;
                 }
-                ScalarKernels.gemm(false, false, 1, n, k, 1f, a, (long) i * k, k, b, 0, n, 0f, ref, 0, n, null, 0, Activation.NONE);
-                ScalarKernels.gemm(false, false, 1, n, k, 1f, absA, (long) i * k, k, absB, 0, n, 0f, bound, 0, n, null, 0, Activation.NONE);
+                ScalarKernels.gemm(1, n, k, 1f, MatrixView.of(a, (long) i * k, k), MatrixView.of(b, 0, n), MatrixView.of(ref, 0, n), Epilogue.NONE);
+                ScalarKernels.gemm(1, n, k, 1f, MatrixView.of(absA, (long) i * k, k), MatrixView.of(absB, 0, n), MatrixView.of(bound, 0, n), Epilogue.NONE);
                 for (int j = 0; j < n; j++) {
                     double got = c.getAtIndex(F, (long) i * n + j), want = ref.getAtIndex(F, j);
                     double tol = (k + 1) * U * bound.getAtIndex(F, j);

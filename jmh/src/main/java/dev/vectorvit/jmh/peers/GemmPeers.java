@@ -1,8 +1,9 @@
 package dev.vectorvit.jmh.peers;
 
 import dev.ludovic.netlib.blas.JavaBLAS;
-import dev.vectorvit.kernels.Activation;
+import dev.vectorvit.kernels.Epilogue;
 import dev.vectorvit.kernels.Gemm;
+import dev.vectorvit.kernels.MatrixView;
 import dev.vectorvit.kernels.PackedMatrix;
 import dev.vectorvit.kernels.Simd;
 import dev.vectorvit.kernels.ThreadTeam;
@@ -182,10 +183,10 @@ public abstract sealed class GemmPeers implements AutoCloseable {
         @Override
         public void multiply() {
             if (w != null) {
-                gemm.multiply(o.m, o.a, 0, o.k, w, 0f, o.c, 0, o.n, null, 0, Activation.NONE);
+                gemm.multiply(o.m, MatrixView.of(o.a, 0, o.k), w, MatrixView.of(o.c, 0, o.n), Epilogue.NONE);
             } else {
-                gemm.multiply(false, false, o.m, o.n, o.k, 1f, o.a, 0, o.k, o.b, 0, o.ldb(), 0f, o.c, 0, o.n, null, 0,
-                        Activation.NONE);
+                gemm.multiply(o.m, o.n, o.k, 1f, MatrixView.of(o.a, 0, o.k), MatrixView.of(o.b, 0, o.ldb()),
+                        MatrixView.of(o.c, 0, o.n), Epilogue.NONE);
             }
         }
 
