@@ -27,12 +27,14 @@ record GemmContext(int mr, int nr, boolean vector, boolean aKMajor) {
      * addresses cost the tile a spilled accumulator, half its speed; on AVX-512 the strips were faster
      * (docs/gemm.md, "The micro-kernel"). The vector width stands in for the register count, which Java
      * does not expose: Arm's NEON (4 floats, 32 registers) gets k-major too, unmeasured there.
+     * {@code -Dvectorvit.gemm.aKMajor=true|false} overrides the layout, to time both from one jar.
      */
     static GemmContext forLanes(int lanes) {
         if (lanes == 0) {
             return new GemmContext(6, 16, false, false);
         }
-        return new GemmContext(6, 2 * lanes, true, lanes <= 8);
+        String kMajor = System.getProperty("vectorvit.gemm.aKMajor");
+        return new GemmContext(6, 2 * lanes, true, kMajor == null ? lanes <= 8 : Boolean.parseBoolean(kMajor));
     }
 
     /**
