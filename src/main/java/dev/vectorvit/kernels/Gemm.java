@@ -51,7 +51,7 @@ public final class Gemm implements ThreadTeam.Job {
     // A packed product in flight: W, the block of A's rows packed for the team, and how the team splits it.
     private PackedMatrix w;
     private int blockRow0, blockRows, rowParts;
-    private float[] aBlock = new float[0];
+    private MemorySegment aBlock = MemorySegment.NULL;
     private final ThreadTeam.Job packBlockJob = this::packBlock;
     private final ThreadTeam.Job multiplyBlockJob = this::multiplyBlock;
 
@@ -167,7 +167,7 @@ public final class Gemm implements ThreadTeam.Job {
                     bias, biasOff, act);
             return;
         }
-        float[] pack = s.a((long) roundUp(m, MicroKernel.MR) * w.k());
+        MemorySegment pack = s.a((long) roundUp(m, MicroKernel.MR) * w.k());
         packRows(a, aOff, lda, w, 0, m, pack);
         multiplyRect(s, w, pack, roundUp(m, MicroKernel.MR), 0, 0, m, 0, w.n(), beta, c, cOff, ldc, bias, biasOff, act);
     }
@@ -214,7 +214,7 @@ public final class Gemm implements ThreadTeam.Job {
     }
 
     /** Rows [row0, row0 + rows) of A packed as the A panels of every k slice of w. */
-    private static void packRows(MemorySegment a, long aOff, int lda, PackedMatrix w, int row0, int rows, float[] dst) {
+    private static void packRows(MemorySegment a, long aOff, int lda, PackedMatrix w, int row0, int rows, MemorySegment dst) {
         packPanels(a, aOff, lda, w, row0, 0, rows, roundUp(rows, MicroKernel.MR), dst);
     }
 
@@ -224,12 +224,12 @@ public final class Gemm implements ThreadTeam.Job {
      * p at float p x paddedRows (the same layout as W's, {@link PackedMatrix}).
      */
     private static void packPanels(MemorySegment a, long aOff, int lda, PackedMatrix w, int first, int r0, int r1,
-                                   int paddedRows, float[] dst) {
+                                   int paddedRows, MemorySegment dst) {
         int k = w.k(), kc = w.kc();
         for (int p = 0; p < k; p += kc) {
             int depth = Math.min(kc, k - p);
             Packing.packA(false, a, aOff, lda, first + r0, r1 - r0, p, depth, 1f, dst,
-                    paddedRows * p + r0 * depth, MicroKernel.MR);
+                    (long) paddedRows * p + (long) r0 * depth, MicroKernel.MR);
         }
     }
 
@@ -265,7 +265,7 @@ public final class Gemm implements ThreadTeam.Job {
      *      for ir in MC step MR           {@link MicroKernel}: MR x NR of C in registers
      * </pre>
      */
-    private void multiplyRect(Scratch s, PackedMatrix w, float[] pack, int paddedRows, int first, int r0, int r1,
+    private void multiplyRect(Scratch s, PackedMatrix w, MemorySegment pack, int paddedRows, int first, int r0, int r1,
                               int c0, int c1, float beta, MemorySegment c, long cOff, int ldc, MemorySegment bias,
                               long biasOff, Activation act) {
         final int mr = MicroKernel.MR, nr = MicroKernel.NR;
@@ -286,7 +286,7 @@ public final class Gemm implements ThreadTeam.Job {
                     long wPanel = ((long) w.paddedN() * p + (long) jr * depth) * Float.BYTES;
                     int tileCols = Math.min(nr, c1 - jr);
                     for (int ir = ic; ir < icEnd; ir += mr) {
-                        int aPanel = paddedRows * p + ir * depth;
+                        long aPanel = ((long) paddedRows * p + (long) ir * depth) * Float.BYTES;
                         tile(depth, pack, aPanel, wp, wPanel, c, cOff + (long) (first + ir) * ldc + jr, ldc,
                                 Math.min(mr, icEnd - ir), tileCols, loadC, last, edge);
                     }
@@ -348,7 +348,7 @@ public final class Gemm implements ThreadTeam.Job {
         int kc = blocking.kc();
         int nc = Math.max(nr, blocking.nc() / nr * nr);
         Scratch s = scratch[member];
-        float[] aPack = s.a((long) Math.min(mc, roundUp(rows, mr)) * Math.min(kc, k));
+        MemorySegment aPack = s.a((long) Math.min(mc, roundUp(rows, mr)) * Math.min(kc, k));
         MemorySegment bPack = s.b((long) Math.min(nc, roundUp(cols, nr)) * Math.min(kc, k));
         MemorySegment edge = s.edge(mr * nr);
         long c0 = cOff + (long) row0 * ldc + col0;
@@ -369,7 +369,7 @@ public final class Gemm implements ThreadTeam.Job {
                         for (int ir = 0; ir < mcb; ir += mr) {
                             int tileRows = Math.min(mr, mcb - ir);
                             long at = c0 + (long) (ic + ir) * ldc + jc + jr;
-                            int aPanel = ir * kcb;
+                            long aPanel = (long) ir * kcb * Float.BYTES;
                             tile(kcb, aPack, aPanel, bPack, bPanel, c, at, ldc, tileRows, tileCols, loadC,
                                     last ? act : Activation.NONE, edge);
                         }
@@ -384,7 +384,7 @@ public final class Gemm implements ThreadTeam.Job {
      * {@code act} (NONE until the last k block). A tile cut by C's edge runs through the zero-padded
      * {@code edge} scratch, so the micro-kernel needs no masks.
      */
-    private static void tile(int kc, float[] ap, int aPanel, MemorySegment bp, long bPanel,
+    private static void tile(int kc, MemorySegment ap, long aPanel, MemorySegment bp, long bPanel,
                              MemorySegment c, long at, int ldc, int tileRows, int tileCols, boolean loadC,
                              Activation act, MemorySegment edge) {
         final int mr = MicroKernel.MR, nr = MicroKernel.NR;
@@ -482,7 +482,7 @@ public final class Gemm implements ThreadTeam.Job {
 
     /** One member's packing buffers, grown on first use and then reused. */
     private static final class Scratch {
-        private float[] a = new float[0];
+        private MemorySegment a = MemorySegment.NULL;
         private MemorySegment b = MemorySegment.NULL;
         private MemorySegment edge = MemorySegment.NULL;
         private MemorySegment transposeTmp = MemorySegment.NULL;
@@ -490,11 +490,6 @@ public final class Gemm implements ThreadTeam.Job {
         /** {@code current} if it holds {@code floats}, else a new buffer of that size. */
         private static MemorySegment atLeast(MemorySegment current, long floats) {
             return current.byteSize() >= floats * Float.BYTES ? current : Memory.floats(Arena.ofAuto(), floats);
-        }
-
-        /** The same for packed A, a heap array: int indexes, whose range checks C2 hoists out of the k loop. */
-        private static float[] atLeast(float[] current, long floats) {
-            return current.length >= floats ? current : new float[Math.toIntExact(floats)];
         }
 
         MemorySegment transposeTmp(long floats) {
@@ -505,7 +500,7 @@ public final class Gemm implements ThreadTeam.Job {
             return edge = atLeast(edge, floats);
         }
 
-        float[] a(long floats) {
+        MemorySegment a(long floats) {
             return a = atLeast(a, floats);
         }
 

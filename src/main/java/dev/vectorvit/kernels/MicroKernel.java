@@ -1,6 +1,7 @@
 package dev.vectorvit.kernels;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -19,6 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class MicroKernel {
     private static final VectorSpecies<Float> S = Lanes.F;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     private static final int V = S.length();
     private static final long VB = (long) V * Float.BYTES;
 
@@ -39,13 +41,13 @@ final class MicroKernel {
     static final boolean A_K_MAJOR = Boolean.parseBoolean(
             System.getProperty("vectorvit.gemm.aKMajor", String.valueOf(V <= 8)));
     /** Bytes between two k steps of a packed A panel. */
-    private static final int A_STEP = A_K_MAJOR ? MR : 1;
+    private static final long A_STEP = A_K_MAJOR ? (long) MR * Float.BYTES : Float.BYTES;
 
     private MicroKernel() {}
 
-    /** Floats between two rows of a packed A panel of depth kc. */
-    private static int aRowStride(int kc) {
-        return A_K_MAJOR ? 1 : kc;
+    /** Bytes between two rows of a packed A panel of depth kc. */
+    private static long aRowStride(int kc) {
+        return A_K_MAJOR ? Float.BYTES : (long) kc * Float.BYTES;
     }
 
     /**
@@ -60,7 +62,7 @@ final class MicroKernel {
      * @param bp    packed B panel, kc steps of NR floats, from byte {@code bOff}
      * @param cOff  byte offset of the tile's top-left element in {@code c}; {@code ldc} in bytes
      */
-    static void tile(int kc, float[] ap, int aOff, MemorySegment bp, long bOff,
+    static void tile(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,
                      MemorySegment c, long cOff, long ldc, boolean loadC) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (loadC) {
@@ -83,28 +85,28 @@ final class MicroKernel {
         // An int-counted loop: C2 keeps all 12 accumulators in registers and, for row strips, hoists the
         // segment bounds checks out of it (with the 24-byte k-major step it kept one per broadcast on
         // AVX-512). It does not unroll it; unrolling by hand ran 40% slower, the six strip pointers spill.
-        int rs = aRowStride(kc);
+        long rs = aRowStride(kc);
         for (int p = 0; p < kc; p++) {
             long bo = bOff + (long) p * (NR * Float.BYTES);
-            int ao = aOff + p * A_STEP;
+            long ao = aOff + p * A_STEP;
             FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bo, NATIVE);
             FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bo + VB, NATIVE);
-            FloatVector a = FloatVector.broadcast(S, ap[ao]);
+            FloatVector a = FloatVector.broadcast(S, ap.get(F, ao));
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[ao + rs]);
+            a = FloatVector.broadcast(S, ap.get(F, ao + rs));
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[ao + 2 * rs]);
+            a = FloatVector.broadcast(S, ap.get(F, ao + 2 * rs));
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[ao + 3 * rs]);
+            a = FloatVector.broadcast(S, ap.get(F, ao + 3 * rs));
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap[ao + 4 * rs]);
+            a = FloatVector.broadcast(S, ap.get(F, ao + 4 * rs));
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[ao + 5 * rs]);
+            a = FloatVector.broadcast(S, ap.get(F, ao + 5 * rs));
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
         }

@@ -59,28 +59,28 @@ final class Packing {
      * k-major panels (the mr floats of one k step together).
      */
     static void packA(boolean transA, MemorySegment a, long aOff, int lda, int row0, int rows, int k0, int kc,
-                      float alpha, float[] dst, int dstOff, int mr) {
+                      float alpha, MemorySegment dst, long dstOff, int mr) {
         boolean kMajor = MicroKernel.A_K_MAJOR;
-        int step = kMajor ? mr : 1;
+        long strip = (long) kc * Float.BYTES, step = kMajor ? mr : 1;
         for (int panel = 0; panel < rows; panel += mr) {
             for (int i = 0; i < mr; i++) {
-                int d = dstOff + panel * kc + (kMajor ? i : i * kc);
+                long d = dstOff + (long) panel * kc + (kMajor ? i : (long) i * kc);
                 int row = row0 + panel + i;
                 if (panel + i >= rows) {
                     for (int p = 0; p < kc; p++) {
-                        dst[d + p * step] = 0f;
+                        dst.setAtIndex(F, d + p * step, 0f);
                     }
                 } else if (transA || kMajor) {
                     long src = transA ? aOff + (long) k0 * lda + row : aOff + (long) row * lda + k0;
                     long stride = transA ? lda : 1;
                     for (int p = 0; p < kc; p++) {
-                        dst[d + p * step] = alpha * a.getAtIndex(F, src + p * stride);
+                        dst.setAtIndex(F, d + p * step, alpha * a.getAtIndex(F, src + p * stride));
                     }
                 } else {
-                    MemorySegment.copy(a, F, (aOff + (long) row * lda + k0) * Float.BYTES, dst, d, kc);
+                    MemorySegment.copy(a, (aOff + (long) row * lda + k0) * Float.BYTES, dst, d * Float.BYTES, strip);
                     if (alpha != 1f) {
                         for (int p = 0; p < kc; p++) {
-                            dst[d + p] *= alpha;
+                            dst.setAtIndex(F, d + p, alpha * dst.getAtIndex(F, d + p));
                         }
                     }
                 }
