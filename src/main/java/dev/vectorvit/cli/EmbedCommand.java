@@ -28,7 +28,7 @@ final class EmbedCommand implements Callable<Integer> {
         folder.validate(cl, ".jsonl", ".npy");
         try (ViTModel m = folder.load(common.options(cl))) {
             Results results = folder.output == null ? new JsonLines(cl.getOut(), false, JsonLines::embedding)
-                    : folder.suffix().equals(".npy") ? NpyResults.create(folder.output, m.config().hidden())
+                    : folder.suffix().equals(".npy") ? NpyResults.create(folder.output, Output.EMBEDDING.width(m.config()))
                     : JsonLines.toFile(folder.output, JsonLines::embedding);
             return FolderRun.run(m, Output.EMBEDDING, folder, results, "vit embed", cl.getErr());
         }

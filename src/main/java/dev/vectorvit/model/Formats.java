@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /** The checkpoint formats this library reads, and which one a config.json is. */
 final class Formats {
-    static final List<CheckpointFormat> ALL = List.of(new HuggingFaceViT(), new DeiT(), new TimmViT());
+    static final List<CheckpointFormat> ALL = List.of(new HuggingFaceViT(), new DeiT(), new TimmViT(), new Clip());
 
     private Formats() {}
 

@@ -124,7 +124,9 @@ public final class ViTModel implements AutoCloseable {
     Stage[] plan(Output output) {
         Stage[] plan = stages.plan(output);
         if (plan == null) {
-            throw new IllegalStateException("model " + name() + " has no classification head: use embed or tokens");
+            throw new IllegalStateException(output == Output.LOGITS
+                    ? "model " + name() + " has no classification head: use embed or tokens"
+                    : "model " + name() + " has no pooled output (a SigLIP without head): use tokens");
         }
         return plan;
     }
@@ -210,7 +212,7 @@ public final class ViTModel implements AutoCloseable {
     public float[] embed(float[] images, int batch, boolean normalize) {
         float[] rows = embeddings(images, batch);
         if (normalize) {
-            Embeddings.normalize(rows, config.hidden());
+            Embeddings.normalize(rows, Output.EMBEDDING.width(config));
         }
         return rows;
     }

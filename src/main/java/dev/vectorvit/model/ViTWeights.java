@@ -14,10 +14,20 @@ import java.util.SplittableRandom;
  * once they are made.
  *
  * @param prefix  the prefix tokens' values, [prefixTokens, D], class token first
+ * @param patchBias the patch embedding's bias, or null (CLIP has none)
+ * @param normWeight the final LayerNorm (CLIP's and SigLIP's {@code post_layernorm})
  * @param heads   the classifier's linear heads, one per prefix token from the first (none without one)
+ * @param tower   the weights of the {@link Tower} beyond these
  */
 record ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix patchWeight, MemorySegment patchBias,
-                  Layer[] layers, MemorySegment normWeight, MemorySegment normBias, Linear[] heads) {
+                  Layer[] layers, MemorySegment normWeight, MemorySegment normBias, Linear[] heads,
+                  TowerWeights tower) {
+
+    /** The weights of a ViT or DeiT. */
+    ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix patchWeight, MemorySegment patchBias,
+               Layer[] layers, MemorySegment normWeight, MemorySegment normBias, Linear[] heads) {
+        this(prefix, positions, patchWeight, patchBias, layers, normWeight, normBias, heads, TowerWeights.NONE);
+    }
 
     /** The first head's bias: the one every classifier has. */
     MemorySegment headBias() {
@@ -62,7 +72,19 @@ record ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix pa
         for (int i = 0; i < heads.length; i++) {
             heads[i] = new Linear(linear(arena, c.classes(), d, root), uniform(arena, c.classes(), root));
         }
-        return new ViTWeights(prefix, positions, patchWeight, patchBias, layers, ones(arena, d), zeros(arena, d), heads);
+        return new ViTWeights(prefix, positions, patchWeight, patchBias, layers, ones(arena, d), zeros(arena, d), heads,
+                tower(c, root, arena));
+    }
+
+    /** Random weights of the tower beyond ViT's, drawn after the others (a ViT's weights are as they were). */
+    private static TowerWeights tower(ViTConfig c, SplittableRandom root, Arena arena) {
+        int d = c.hidden(), projection = c.tower().projection();
+        return switch (c.tower().kind()) {
+            case VIT, SIGLIP_WITHOUT_HEAD -> TowerWeights.NONE;
+            case CLIP -> new TowerWeights(ones(arena, d), zeros(arena, d),
+                    projection > 0 ? linear(arena, projection, d, root) : null);
+            case SIGLIP -> throw new UnsupportedOperationException("TODO pooling");
+        };
     }
 
     /** A random [out, in] weight, made in scratch memory (freed at once) and packed into {@code arena}. */

@@ -28,7 +28,10 @@ final class Workspace implements AutoCloseable {
         PATCHES,
         /** One member's attention scores, tokens x tokens per thread. */
         SCORES,
-        /** The final LayerNorm of the classifier's prefix tokens (at least the class token), token-major. */
+        /**
+         * The pooled output: the final LayerNorm of the classifier's prefix tokens (at least the class token),
+         * token-major, or the tower's embedding (CLIP's projection, SigLIP's attention pooling).
+         */
         POOLED,
         /** The logits, batch x classes. */
         LOGITS;
@@ -41,7 +44,8 @@ final class Workspace implements AutoCloseable {
                 case HIDDEN -> r * c.mlp();
                 case PATCHES -> (long) batch * c.patches() * c.patchFloats();
                 case SCORES -> (long) threads * c.tokens() * c.tokens();
-                case POOLED -> (long) batch * Math.max(1, c.classifier().heads()) * c.hidden();
+                case POOLED -> (long) batch * Math.max(Math.max(1, c.classifier().heads()) * c.hidden(),
+                        c.tower().embedding(c.hidden()));
                 case LOGITS -> (long) batch * c.classes();
             };
         }

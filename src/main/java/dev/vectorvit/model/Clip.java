@@ -1,0 +1,113 @@
+package dev.vectorvit.model;
+
+import dev.vectorvit.io.FormatException;
+import dev.vectorvit.io.ImagePreprocessing;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Hugging Face CLIP's image tower, from a full {@code CLIPModel} download (model_type "clip": text and vision
+ * towers in one file, the vision settings nested under {@code vision_config}, {@code projection_dim} at the
+ * top; the text tower is not read) or from {@code CLIPVisionModelWithProjection} / {@code CLIPVisionModel}
+ * (model_type "clip_vision_model"). "vision_model." names: a patch embedding without bias, a class embedding
+ * [D], {@code pre_layrnorm}, quick_gelu blocks, {@code post_layernorm} on the class token and
+ * {@code visual_projection} without bias.
+ */
+final class Clip implements CheckpointFormat {
+    private static final String FULL = "CLIPModel";
+    private static final String WITH_PROJECTION = "CLIPVisionModelWithProjection";
+    private static final String VISION = "CLIPVisionModel";
+    private static final String MODEL = "vision_model.";
+    /** transformers' CLIPVisionConfig defaults (openai/clip-vit-base-patch32). */
+    private static final Map<String, Object> DEFAULTS = Map.of("hidden_size", 768L, "intermediate_size", 3072L,
+            "num_hidden_layers", 12L, "num_attention_heads", 12L, "image_size", 224L, "patch_size", 32L,
+            "hidden_act", "quick_gelu", "layer_norm_eps", 1e-5);
+    /** CLIPConfig's and CLIPVisionConfig's default {@code projection_dim}. */
+    private static final int PROJECTION = 512;
+
+    @Override
+    public String name() {
+        return "Hugging Face CLIP";
+    }
+
+    @Override
+    public String describes() {
+        return "model_type 'clip' (" + FULL + "), 'clip_vision_model' (" + WITH_PROJECTION + ", " + VISION + ")";
+    }
+
+    @Override
+    public boolean reads(Map<String, Object> config) {
+        Object type = config.get("model_type");
+        return "clip".equals(type) || "clip_vision_model".equals(type);
+    }
+
+    @Override
+    public ViTConfig config(Map<String, Object> config, String src) throws FormatException {
+        boolean full = "clip".equals(config.get("model_type"));
+        String arch = Formats.architecture(config, src);
+        boolean projected = full ? arch == null || arch.equals(FULL) : WITH_PROJECTION.equals(arch);
+        if (!projected && !(!full && VISION.equals(arch))) {
+            throw new FormatException(src + ": architecture " + (arch == null ? "(none)" : "'" + arch + "'")
+                    + " is not supported for model_type '" + config.get("model_type") + "' (supported: "
+                    + (full ? FULL : WITH_PROJECTION + ", " + VISION) + ")");
+        }
+        // The projection's width is the top level's projection_dim in both layouts (CLIPModel ignores the
+        // vision_config's).
+        int projection = projected ? ConfigValues.intValue(config, "projection_dim", PROJECTION, src) : 0;
+        return ConfigValues.huggingFace(ConfigValues.visionConfig(config, full, DEFAULTS, src), src, 1,
+                Classifier.NONE, new Tower(Tower.Kind.CLIP, projection));
+    }
+
+    @Override
+    public Map<String, Object> preprocessorConfig(Path dir, Map<String, Object> config, String src) throws IOException {
+        return HuggingFaceViT.preprocessorFile(dir);
+    }
+
+    @Override
+    public ImagePreprocessing preprocessing(ModelSource source, int imageSize) throws FormatException {
+        return HuggingFaceViT.huggingFacePreprocessing(source, imageSize);
+    }
+
+    @Override
+    public String marker() {
+        return MODEL + "embeddings.class_embedding";
+    }
+
+    @Override
+    public String layerPrefix(int i) {
+        return MODEL + "encoder.layers." + i + ".";
+    }
+
+    @Override
+    public ViTWeights.Layer layer(WeightLoader w, ViTConfig c, int i) throws IOException {
+        return encoderLayer(w, c, layerPrefix(i));
+    }
+
+    @Override
+    public ViTWeights weights(WeightLoader w, ViTConfig c, ViTWeights.Layer[] layers) throws IOException {
+        int d = c.hidden(), p = c.patchSize(), projection = c.tower().projection();
+        String e = MODEL + "embeddings.";
+        TowerWeights tower = new TowerWeights(w.copy(MODEL + "pre_layrnorm.weight", d),
+                w.copy(MODEL + "pre_layrnorm.bias", d),
+                projection > 0 ? w.linear("visual_projection.weight", projection, d) : null);
+        return new ViTWeights(w.copy(e + "class_embedding", d), w.copy(e + "position_embedding.weight", c.tokens(), d),
+                w.linear(e + "patch_embedding.weight", d, c.channels(), p, p), null, layers,
+                w.copy(MODEL + "post_layernorm.weight", d), w.copy(MODEL + "post_layernorm.bias", d),
+                new ViTWeights.Linear[0], tower);
+    }
+
+    /** A CLIP or SigLIP encoder block whose tensor names start with {@code l}; q, k and v stacked. */
+    static ViTWeights.Layer encoderLayer(WeightLoader w, ViTConfig c, String l) throws IOException {
+        String a = l + "self_attn.";
+        int d = c.hidden(), m = c.mlp();
+        return new ViTWeights.Layer(
+                w.copy(l + "layer_norm1.weight", d), w.copy(l + "layer_norm1.bias", d),
+                w.stackedLinear(d, d, a + "q_proj.weight", a + "k_proj.weight", a + "v_proj.weight"),
+                w.stacked(new long[] {d}, a + "q_proj.bias", a + "k_proj.bias", a + "v_proj.bias"),
+                w.linear(a + "out_proj.weight", d, d), w.copy(a + "out_proj.bias", d),
+                w.copy(l + "layer_norm2.weight", d), w.copy(l + "layer_norm2.bias", d),
+                w.linear(l + "mlp.fc1.weight", m, d), w.copy(l + "mlp.fc1.bias", m),
+                w.linear(l + "mlp.fc2.weight", d, m), w.copy(l + "mlp.fc2.bias", d));
+    }
+}
