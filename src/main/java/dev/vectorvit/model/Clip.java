@@ -1,9 +1,7 @@
 package dev.vectorvit.model;
 
 import dev.vectorvit.io.FormatException;
-import dev.vectorvit.io.ImagePreprocessing;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -14,7 +12,7 @@ import java.util.Map;
  * [D], {@code pre_layrnorm}, quick_gelu blocks, {@code post_layernorm} on the class token and
  * {@code visual_projection} without bias.
  */
-final class Clip implements CheckpointFormat {
+final class Clip implements HuggingFaceFormat {
     private static final String FULL = "CLIPModel";
     private static final String WITH_PROJECTION = "CLIPVisionModelWithProjection";
     private static final String VISION = "CLIPVisionModel";
@@ -60,16 +58,6 @@ final class Clip implements CheckpointFormat {
     }
 
     @Override
-    public Map<String, Object> preprocessorConfig(Path dir, Map<String, Object> config, String src) throws IOException {
-        return HuggingFaceViT.preprocessorFile(dir);
-    }
-
-    @Override
-    public ImagePreprocessing preprocessing(ModelSource source, int imageSize) throws FormatException {
-        return HuggingFaceViT.huggingFacePreprocessing(source, imageSize);
-    }
-
-    @Override
     public String marker() {
         return MODEL + "embeddings.class_embedding";
     }
@@ -81,7 +69,7 @@ final class Clip implements CheckpointFormat {
 
     @Override
     public ViTWeights.Layer layer(WeightLoader w, ViTConfig c, int i) throws IOException {
-        return encoderLayer(w, c, layerPrefix(i));
+        return LayerNames.CLIP.read(w, c, layerPrefix(i));
     }
 
     @Override
@@ -95,19 +83,5 @@ final class Clip implements CheckpointFormat {
                 w.linear(e + "patch_embedding.weight", d, c.channels(), p, p), null, layers,
                 w.copy(MODEL + "post_layernorm.weight", d), w.copy(MODEL + "post_layernorm.bias", d),
                 new ViTWeights.Linear[0], tower);
-    }
-
-    /** A CLIP or SigLIP encoder block whose tensor names start with {@code l}; q, k and v stacked. */
-    static ViTWeights.Layer encoderLayer(WeightLoader w, ViTConfig c, String l) throws IOException {
-        String a = l + "self_attn.";
-        int d = c.hidden(), m = c.mlp();
-        return new ViTWeights.Layer(
-                w.copy(l + "layer_norm1.weight", d), w.copy(l + "layer_norm1.bias", d),
-                w.stackedLinear(d, d, a + "q_proj.weight", a + "k_proj.weight", a + "v_proj.weight"),
-                w.stacked(new long[] {d}, a + "q_proj.bias", a + "k_proj.bias", a + "v_proj.bias"),
-                w.linear(a + "out_proj.weight", d, d), w.copy(a + "out_proj.bias", d),
-                w.copy(l + "layer_norm2.weight", d), w.copy(l + "layer_norm2.bias", d),
-                w.linear(l + "mlp.fc1.weight", m, d), w.copy(l + "mlp.fc1.bias", m),
-                w.linear(l + "mlp.fc2.weight", d, m), w.copy(l + "mlp.fc2.bias", d));
     }
 }
