@@ -78,7 +78,7 @@ final class Clip implements HuggingFaceFormat {
         String e = MODEL + "embeddings.";
         TowerWeights tower = new TowerWeights(w.copy(MODEL + "pre_layrnorm.weight", d),
                 w.copy(MODEL + "pre_layrnorm.bias", d),
-                projection > 0 ? w.linear("visual_projection.weight", projection, d) : null);
+                projection > 0 ? w.linear("visual_projection.weight", projection, d) : null, null);
         return new ViTWeights(w.copy(e + "class_embedding", d), w.copy(e + "position_embedding.weight", c.tokens(), d),
                 w.linear(e + "patch_embedding.weight", d, c.channels(), p, p), null, layers,
                 w.copy(MODEL + "post_layernorm.weight", d), w.copy(MODEL + "post_layernorm.bias", d),

@@ -51,7 +51,10 @@ final class Stages {
                         new ClipPooler(c, w.normWeight(), w.normBias(), w.tower().projection())));
                 plans.put(Output.TOKENS, plan(body, new BlocksOutput(c)));
             }
-            case SIGLIP -> throw new UnsupportedOperationException("TODO");
+            case SIGLIP -> {
+                plans.put(Output.EMBEDDING, plan(body, everyToken, new PoolingHead(c, w.tower().pooling())));
+                plans.put(Output.TOKENS, plan(body, everyToken));
+            }
             case SIGLIP_WITHOUT_HEAD -> plans.put(Output.TOKENS, plan(body, everyToken));
         }
     }

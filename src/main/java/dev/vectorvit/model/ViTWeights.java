@@ -1,5 +1,6 @@
 package dev.vectorvit.model;
 
+import dev.vectorvit.kernels.AttentionPooling;
 import dev.vectorvit.kernels.PackedMatrix;
 import dev.vectorvit.tensor.Memory;
 import java.lang.foreign.Arena;
@@ -82,8 +83,20 @@ record ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix pa
         return switch (c.tower().kind()) {
             case VIT, SIGLIP_WITHOUT_HEAD -> TowerWeights.NONE;
             case CLIP -> new TowerWeights(ones(arena, d), zeros(arena, d),
-                    projection > 0 ? linear(arena, projection, d, root) : null);
-            case SIGLIP -> throw new UnsupportedOperationException("TODO pooling");
+                    projection > 0 ? linear(arena, projection, d, root) : null, null);
+            case SIGLIP -> {
+                try (Arena scratch = Arena.ofConfined()) {
+                    int m = c.mlp();
+                    AttentionPooling.Tensors t = new AttentionPooling.Tensors(uniform(scratch, d, root),
+                            uniform(scratch, 3L * d * d, root), uniform(scratch, 3L * d, root),
+                            uniform(scratch, (long) d * d, root), uniform(scratch, d, root),
+                            ones(scratch, d), zeros(scratch, d),
+                            uniform(scratch, (long) m * d, root), uniform(scratch, m, root),
+                            uniform(scratch, (long) d * m, root), uniform(scratch, d, root));
+                    yield new TowerWeights(null, null, null,
+                            AttentionPooling.pack(t, c.heads(), c.eps(), c.activation(), arena));
+                }
+            }
         };
     }
 

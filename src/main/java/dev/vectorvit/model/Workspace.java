@@ -1,5 +1,6 @@
 package dev.vectorvit.model;
 
+import dev.vectorvit.kernels.AttentionPooling;
 import dev.vectorvit.kernels.Gemm;
 import dev.vectorvit.kernels.ThreadTeam;
 import dev.vectorvit.tensor.Memory;
@@ -34,7 +35,9 @@ final class Workspace implements AutoCloseable {
          */
         POOLED,
         /** The logits, batch x classes. */
-        LOGITS;
+        LOGITS,
+        /** SigLIP's attention-pooling head's scratch; none for the other towers. */
+        POOLING;
 
         long floats(ViTConfig c, int batch, int threads) {
             long r = (long) batch * c.tokens();
@@ -47,6 +50,8 @@ final class Workspace implements AutoCloseable {
                 case POOLED -> (long) batch * Math.max(Math.max(1, c.classifier().heads()) * c.hidden(),
                         c.tower().embedding(c.hidden()));
                 case LOGITS -> (long) batch * c.classes();
+                case POOLING -> c.tower().kind() == Tower.Kind.SIGLIP
+                        ? AttentionPooling.workspaceFloats(batch, c.tokens(), c.hidden(), c.heads(), c.mlp()) : 0;
             };
         }
     }
@@ -125,7 +130,7 @@ final class Workspace implements AutoCloseable {
         try {
             for (Buffer b : BUFFERS) {
                 long floats = b.floats(config, batch, team.size());
-                // A model without head has no logits.
+                // A model without head has no logits, most towers no pooling scratch.
                 buffers[b.ordinal()] = floats == 0 ? MemorySegment.NULL : Memory.floats(next, floats);
                 bytes += buffers[b.ordinal()].byteSize();
             }
