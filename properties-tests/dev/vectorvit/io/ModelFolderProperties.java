@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vectorvit.io.Fuzz.Outcome;
 import dev.vectorvit.model.Fixtures;
+import dev.vectorvit.model.Output;
 import dev.vectorvit.model.ViTConfig;
 import dev.vectorvit.model.ViTModel;
 import java.io.IOException;
@@ -25,14 +26,17 @@ import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * Fuzzing {@link ViTModel#load}: a vit-tiny folder (Hugging Face or timm) with a mutated config.json or
- * model.safetensors loads or fails with a FormatException ({@link Fuzz}'s contract), and a model that
- * loads reads its preprocessing (FormatException allowed), runs a forward pass (NaN logits allowed) and
- * picks its top classes. 1,000 random mutations, plus each of {@link Mutations#WRONG_VALUES} in place of
- * each config value a reader looks at (38 paths of the two configs x 26 values = 988 cases).
+ * Fuzzing {@link ViTModel#load}: a vit-tiny folder (Hugging Face or timm), a CLIP one (CLIPModel, its config
+ * nested, and CLIPVisionModelWithProjection) or a SigLIP one with a mutated config.json or model.safetensors
+ * loads or fails with a FormatException ({@link Fuzz}'s contract), and a model that loads reads its
+ * preprocessing (FormatException allowed), runs a forward pass (NaN allowed) and picks its top classes or
+ * gives its tokens and embedding. 1,000 random mutations, plus each of {@link Mutations#WRONG_VALUES} in
+ * place of each config value a reader looks at (96 paths of the five configs x 26 values = 2,496 cases).
  */
 final class ModelFolderProperties {
-    private static final List<String> LAYOUTS = List.of(Fixtures.TINY_HF, Fixtures.TINY_TIMM);
+    /** ViT in two layouts; CLIP and SigLIP, a two-tower config (vision_config nested) and vision-only ones. */
+    private static final List<String> LAYOUTS = List.of(Fixtures.TINY_HF, Fixtures.TINY_TIMM,
+            "variants/clip-full/model", "variants/clip-vision/model", "variants/siglip-vision/model");
     private static final String CONFIG = "config.json";
     private static final String WEIGHTS = "model.safetensors";
     private static final ViTModel.Options ONE_THREAD = ViTModel.Options.defaults().withThreads(1);
@@ -150,10 +154,22 @@ final class ModelFolderProperties {
         }
     }
 
-    /** Runs one image through a model that loaded and takes its top classes: logits may be NaN, but are there. */
+    /**
+     * Runs one image through a model that loaded and takes its top classes, or, for a model without head
+     * (CLIP, SigLIP), its tokens and embedding if it has one: values may be NaN, but are there.
+     */
     private static void run(ViTModel m) {
         ViTConfig c = m.config();
-        float[] logits = m.logits(Fixtures.randomImages(c, 1, 7), 1);
+        float[] image = Fixtures.randomImages(c, 1, 7);
+        if (!m.hasClassifier()) {
+            assertEquals(c.tokens() * c.hidden(), m.tokens(image, 1).length);
+            int width = Output.EMBEDDING.width(c);
+            if (width > 0) {
+                assertEquals(width, m.embeddings(image, 1).length);
+            }
+            return;
+        }
+        float[] logits = m.logits(image, 1);
         assertEquals(c.classes(), logits.length);
         assertEquals(Math.min(3, c.classes()), m.top(logits, 3).size());
     }
