@@ -27,6 +27,7 @@ final class EmbedCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         folder.validate(cl, ".jsonl", ".npy");
         try (ViTModel m = folder.load(common.options(cl))) {
+            m.require(Output.EMBEDDING);
             Results results = folder.output == null ? new JsonLines(cl.getOut(), false, JsonLines::embedding)
                     : folder.suffix().equals(".npy") ? NpyResults.create(folder.output, Output.EMBEDDING.width(m.config()))
                     : JsonLines.toFile(folder.output, JsonLines::embedding);

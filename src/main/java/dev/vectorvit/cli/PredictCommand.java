@@ -3,6 +3,7 @@ package dev.vectorvit.cli;
 import dev.vectorvit.io.Npy;
 import dev.vectorvit.io.NpyArray;
 import dev.vectorvit.model.InferenceSession;
+import dev.vectorvit.model.Output;
 import dev.vectorvit.model.ViTConfig;
 import dev.vectorvit.model.ViTModel;
 import dev.vectorvit.tensor.Memory;
@@ -48,6 +49,7 @@ final class PredictCommand implements Callable<Integer> {
              InferenceSession session = m.newSession(options.threads());
              Arena arena = Arena.ofShared()) {
             ViTConfig c = m.config();
+            m.require(Output.LOGITS);
             int n = Common.images(array, c);
             MemorySegment in = array.float32(arena);
             MemorySegment logits = Memory.floats(arena, (long) n * c.classes());

@@ -120,7 +120,15 @@ public final class ViTModel implements AutoCloseable {
         return config.classifier() != Classifier.NONE;
     }
 
-    /** The stages of {@code output}; an IllegalStateException for logits of a model without head. */
+    /**
+     * Checks that the model gives {@code output}: an IllegalStateException for the logits of a model without
+     * head, or the embedding of one without pooled output (a SigLIP without head).
+     */
+    public void require(Output output) {
+        plan(output);
+    }
+
+    /** The stages of {@code output}; the IllegalStateException of {@link #require} if the model has none. */
     Stage[] plan(Output output) {
         Stage[] plan = stages.plan(output);
         if (plan == null) {

@@ -103,4 +103,15 @@ class ClipGoldenTest {
         Fixtures.assertClose("image_embeds", reference(FULL, "image_embeds"), Fixtures.toFloats(rows),
                 Fixtures.LOGITS_TOLERANCE);
     }
+
+    /** {@code vit classify} of a model without head: exit code 1 and a one-line error before any image is read. */
+    @Test
+    void vitClassifySaysThereIsNoHead() {
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"classify", "--quiet", "--model", Fixtures.fixture(FULL + "/model").toString(),
+                Fixtures.fixture(FULL + "/image0.png").toString()}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
+        assertEquals(1, code);
+        Fixtures.assertMessage(err.toString().strip(), "no classification head", "embed or tokens");
+    }
 }

@@ -3,10 +3,13 @@ package dev.vectorvit.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.vectorvit.cli.Main;
 import dev.vectorvit.io.FormatException;
 import dev.vectorvit.io.Npy;
 import dev.vectorvit.io.SafeTensorsWriter.Tensor;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -130,5 +133,16 @@ class SiglipGoldenTest {
         Exception e = assertThrows(FormatException.class, () -> ViTModel.load(dir));
         Fixtures.assertMessage(e.getMessage(), dir.resolve("config.json").toString(),
                 "'SiglipForImageClassification'", "SiglipVisionModel");
+    }
+
+    /** {@code vit predict} asks for logits, which a SigLIP tower has not: exit code 1 and a one-line error. */
+    @Test
+    void vitPredictSaysThereIsNoHead() {
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"predict", "--threads", "1", "--model",
+                Fixtures.fixture(VISION + "/model").toString(), "--input", Fixtures.fixture(VISION + "/input.npy").toString(),
+                "--output", tmp.resolve("logits.npy").toString()}, new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(1, code);
+        Fixtures.assertMessage(err.toString().strip(), "no classification head", "embed or tokens");
     }
 }
