@@ -65,7 +65,8 @@ record ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix pa
                     linear(arena, c.mlp(), d, root), uniform(arena, c.mlp(), root),
                     linear(arena, d, c.mlp(), root), uniform(arena, d, root));
         }
-        MemorySegment prefix = uniform(arena, (long) c.prefixTokens() * d, root);
+        // SigLIP has no prefix token (an empty segment: memory is never 0 floats).
+        MemorySegment prefix = c.prefixTokens() == 0 ? MemorySegment.NULL : uniform(arena, (long) c.prefixTokens() * d, root);
         MemorySegment positions = uniform(arena, (long) c.tokens() * d, root);
         PackedMatrix patchWeight = linear(arena, d, c.patchFloats(), root);
         MemorySegment patchBias = uniform(arena, d, root);
