@@ -12,7 +12,7 @@ import java.util.Map;
  * [D], {@code pre_layrnorm}, quick_gelu blocks, {@code post_layernorm} on the class token and
  * {@code visual_projection} without bias.
  */
-final class Clip implements HuggingFaceFormat {
+final class Clip implements TowerFormat {
     private static final String FULL = "CLIPModel";
     private static final String WITH_PROJECTION = "CLIPVisionModelWithProjection";
     private static final String VISION = "CLIPVisionModel";
@@ -63,13 +63,8 @@ final class Clip implements HuggingFaceFormat {
     }
 
     @Override
-    public String layerPrefix(int i) {
-        return MODEL + "encoder.layers." + i + ".";
-    }
-
-    @Override
-    public ViTWeights.Layer layer(WeightLoader w, ViTConfig c, int i) throws IOException {
-        return LayerNames.CLIP.read(w, c, layerPrefix(i));
+    public String model() {
+        return MODEL;
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code classifier} on the class token, preprocessor_config.json beside it. Its encoder's names are
  * shared by DeiT, under another prefix.
  */
-final class HuggingFaceViT implements CheckpointFormat {
+final class HuggingFaceViT implements HuggingFaceFormat {
     private static final String ARCHITECTURE = "ViTForImageClassification";
 
     @Override
@@ -42,16 +42,6 @@ final class HuggingFaceViT implements CheckpointFormat {
                     + "(supported: " + ARCHITECTURE + ")");
         }
         return ConfigValues.huggingFace(config, src, 1, Classifier.CLASS_TOKEN);
-    }
-
-    @Override
-    public Map<String, Object> preprocessorConfig(Path dir, Map<String, Object> config, String src) throws IOException {
-        return preprocessorFile(dir);
-    }
-
-    @Override
-    public ImagePreprocessing preprocessing(ModelSource source, int imageSize) throws FormatException {
-        return huggingFacePreprocessing(source, imageSize);
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.Set;
  * {@code last_hidden_state}) and the attention-pooling {@code head} ({@code pooler_output}), absent when
  * {@code vision_use_head} is false: then, as in transformers, there is no pooled output, only the tokens.
  */
-final class Siglip implements HuggingFaceFormat {
+final class Siglip implements TowerFormat {
     private static final String FULL = "SiglipModel";
     private static final String VISION = "SiglipVisionModel";
     private static final String PREFIXED = "vision_model.";
@@ -84,13 +84,8 @@ final class Siglip implements HuggingFaceFormat {
     }
 
     @Override
-    public String layerPrefix(int i) {
-        return model + "encoder.layers." + i + ".";
-    }
-
-    @Override
-    public ViTWeights.Layer layer(WeightLoader w, ViTConfig c, int i) throws IOException {
-        return LayerNames.CLIP.read(w, c, layerPrefix(i));
+    public String model() {
+        return model;
     }
 
     @Override

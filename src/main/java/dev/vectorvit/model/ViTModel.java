@@ -174,12 +174,12 @@ public final class ViTModel implements AutoCloseable {
         run(Output.LOGITS, input, inputOffset, batch, logits, logitsOffset);
     }
 
-    /** Embeddings (batch x hidden) of a batch with a pooled session (see {@link InferenceSession#embed}). */
+    /** Embeddings (batch x {@link Output#width}) of a batch with a pooled session (see {@link InferenceSession#embed}). */
     public void embed(MemorySegment input, long inputOffset, int batch, MemorySegment embeddings, long embeddingsOffset) {
         run(Output.EMBEDDING, input, inputOffset, batch, embeddings, embeddingsOffset);
     }
 
-    /** Every token after the final LayerNorm (batch x tokens x hidden; see {@link InferenceSession#tokens}). */
+    /** Every token, last_hidden_state (batch x tokens x hidden; see {@link InferenceSession#tokens}). */
     public void tokens(MemorySegment input, long inputOffset, int batch, MemorySegment tokens, long tokensOffset) {
         run(Output.TOKENS, input, inputOffset, batch, tokens, tokensOffset);
     }
@@ -211,7 +211,7 @@ public final class ViTModel implements AutoCloseable {
         return outputs(Output.LOGITS, images, batch);
     }
 
-    /** Embeddings [batch x hidden] of float32 NCHW images given as an array (see {@link #embed}). */
+    /** Embeddings [batch x {@link Output#width}] of float32 NCHW images given as an array (see {@link #embed}). */
     public float[] embeddings(float[] images, int batch) {
         return outputs(Output.EMBEDDING, images, batch);
     }

@@ -10,7 +10,6 @@ import dev.vectorvit.io.SafeTensorsWriter.Tensor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,11 +55,7 @@ class SiglipGoldenTest {
     }
 
     private Path copyOfVision(String name) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve(name));
-        for (String file : List.of("config.json", "model.safetensors")) {
-            Files.copy(Fixtures.fixture(VISION + "/model/" + file), dir.resolve(file));
-        }
-        return dir;
+        return Fixtures.copy(VISION + "/model", tmp.resolve(name));
     }
 
     /** The fixture's tensors under "vision_model.", as SiglipModel (and transformers 4) name them. */
