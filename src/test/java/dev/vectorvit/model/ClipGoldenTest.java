@@ -27,10 +27,6 @@ class ClipGoldenTest {
     @TempDir
     Path tmp;
 
-    private static double[] reference(String fixture, String output) throws IOException {
-        return Npy.read(Fixtures.fixture(fixture + "/" + output + ".npy")).toDoubles();
-    }
-
     private static ViTModel load(String fixture, int threads) throws IOException {
         return ViTModel.load(Fixtures.fixture(fixture + "/model"), ViTModel.Options.defaults().withThreads(threads));
     }
@@ -44,9 +40,9 @@ class ClipGoldenTest {
             assertEquals(new Tower(Tower.Kind.CLIP, 24), c.tower());
             assertEquals(24, Output.EMBEDDING.width(c));
             int batch = input.length / c.imageFloats();
-            Fixtures.assertClose("image_embeds", reference(VISION, "image_embeds"), m.embeddings(input, batch),
+            Fixtures.assertClose("image_embeds", Fixtures.reference(VISION, "image_embeds"), m.embeddings(input, batch),
                     Fixtures.LOGITS_TOLERANCE);
-            Fixtures.assertClose("last_hidden_state", reference(VISION, "last_hidden_state"), m.tokens(input, batch),
+            Fixtures.assertClose("last_hidden_state", Fixtures.reference(VISION, "last_hidden_state"), m.tokens(input, batch),
                     Fixtures.LOGITS_TOLERANCE);
         }
     }
@@ -56,7 +52,7 @@ class ClipGoldenTest {
     void fullModelFromPixelValuesAndFromItsPngs(int threads) throws IOException {
         float[] pixels = Fixtures.toFloats(Npy.read(Fixtures.fixture(FULL + "/pixel_values.npy")).toDoubles());
         List<Path> pngs = List.of(Fixtures.fixture(FULL + "/image0.png"), Fixtures.fixture(FULL + "/image1.png"));
-        double[] expected = reference(FULL, "image_embeds");
+        double[] expected = Fixtures.reference(FULL, "image_embeds");
         try (ViTModel m = load(FULL, threads)) {
             assertEquals(2, m.config().layers(), "the vision tower's depth, not the text tower's");
             Fixtures.assertClose("image_embeds from pixel_values.npy", expected, m.embed(pixels, 2, true),
@@ -100,7 +96,7 @@ class ClipGoldenTest {
                 rows[i] /= Math.sqrt(sum);
             }
         }
-        Fixtures.assertClose("image_embeds", reference(FULL, "image_embeds"), Fixtures.toFloats(rows),
+        Fixtures.assertClose("image_embeds", Fixtures.reference(FULL, "image_embeds"), Fixtures.toFloats(rows),
                 Fixtures.LOGITS_TOLERANCE);
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.vectorvit.cli.Main;
 import dev.vectorvit.io.FormatException;
-import dev.vectorvit.io.Npy;
 import dev.vectorvit.io.SafeTensorsWriter.Tensor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,10 +29,6 @@ class SiglipGoldenTest {
     @TempDir
     Path tmp;
 
-    private static double[] reference(String output) throws IOException {
-        return Npy.read(Fixtures.fixture(VISION + "/" + output + ".npy")).toDoubles();
-    }
-
     private static ViTModel load(Path dir, int threads) throws IOException {
         return ViTModel.load(dir, ViTModel.Options.defaults().withThreads(threads));
     }
@@ -47,8 +42,8 @@ class SiglipGoldenTest {
             assertEquals(c.patches(), c.tokens(), "no class token");
             int batch = input.length / c.imageFloats();
             float[] pooled = m.embeddings(input, batch);
-            Fixtures.assertClose("pooler_output", reference("pooler_output"), pooled, Fixtures.LOGITS_TOLERANCE);
-            Fixtures.assertClose("last_hidden_state", reference("last_hidden_state"), m.tokens(input, batch),
+            Fixtures.assertClose("pooler_output", Fixtures.reference(VISION, "pooler_output"), pooled, Fixtures.LOGITS_TOLERANCE);
+            Fixtures.assertClose("last_hidden_state", Fixtures.reference(VISION, "last_hidden_state"), m.tokens(input, batch),
                     Fixtures.LOGITS_TOLERANCE);
             return pooled;
         }
@@ -112,7 +107,7 @@ class SiglipGoldenTest {
         try (ViTModel m = load(dir, 2)) {
             assertEquals(Tower.Kind.SIGLIP_WITHOUT_HEAD, m.config().tower().kind());
             int batch = input.length / m.config().imageFloats();
-            Fixtures.assertClose("last_hidden_state", reference("last_hidden_state"), m.tokens(input, batch),
+            Fixtures.assertClose("last_hidden_state", Fixtures.reference(VISION, "last_hidden_state"), m.tokens(input, batch),
                     Fixtures.LOGITS_TOLERANCE);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.embeddings(input, batch));
             Fixtures.assertMessage(e.getMessage(), "no pooled output", "use tokens");
