@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vectorvit.io.Fuzz.Outcome;
 import dev.vectorvit.model.Fixtures;
+import dev.vectorvit.model.Output;
 import dev.vectorvit.model.ViTConfig;
 import dev.vectorvit.model.ViTModel;
 import java.io.IOException;
@@ -25,16 +26,19 @@ import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * Fuzzing {@link ViTModel#load}: a vit-tiny folder (Hugging Face or timm) or a DINOv2 with registers
- * (patch 14, layer scale, register tokens, mlp_ratio) with a mutated config.json or model.safetensors
- * loads or fails with a FormatException ({@link Fuzz}'s contract), and a model that loads reads its
- * preprocessing (FormatException allowed), runs a forward pass (NaN outputs allowed) and picks its top
- * classes where it has a head. 1,000 random mutations, plus each of {@link Mutations#WRONG_VALUES} in place
- * of each config value a reader looks at (every such path of the three configs x 26 values).
+ * Fuzzing {@link ViTModel#load}: a vit-tiny folder (Hugging Face or timm), a DINOv2 with registers (patch
+ * 14, layer scale, register tokens, mlp_ratio), a CLIP one (CLIPModel, its config nested, and
+ * CLIPVisionModelWithProjection) or a SigLIP one with a mutated config.json or model.safetensors loads or
+ * fails with a FormatException ({@link Fuzz}'s contract), and a model that loads reads its preprocessing
+ * (FormatException allowed), runs a forward pass (NaN allowed) and picks its top classes or gives its
+ * tokens and embedding. 1,000 random mutations, plus each of {@link Mutations#WRONG_VALUES} in place of
+ * each config value a reader looks at (every such path of the six configs x 26 values).
  */
 final class ModelFolderProperties {
+    /** ViT in two layouts; DINOv2 with registers; CLIP and SigLIP, a two-tower config (vision_config nested) and vision-only ones. */
     private static final List<String> LAYOUTS = List.of(Fixtures.TINY_HF, Fixtures.TINY_TIMM,
-            "variants/dinov2-registers/model");
+            "variants/dinov2-registers/model", "variants/clip-full/model", "variants/clip-vision/model",
+            "variants/siglip-vision/model");
     private static final String CONFIG = "config.json";
     private static final String WEIGHTS = "model.safetensors";
     private static final ViTModel.Options ONE_THREAD = ViTModel.Options.defaults().withThreads(1);
@@ -153,16 +157,21 @@ final class ModelFolderProperties {
     }
 
     /**
-     * Runs one image through a model that loaded and takes its top classes, or its embedding without a
-     * head: values may be NaN, but are there.
+     * Runs one image through a model that loaded and takes its top classes, or, for a model without head
+     * (DINOv2, CLIP, SigLIP), its tokens and embedding if it has one: values may be NaN, but are there.
      */
     private static void run(ViTModel m) {
         ViTConfig c = m.config();
+        float[] image = Fixtures.randomImages(c, 1, 7);
         if (!m.hasClassifier()) {
-            assertEquals(c.hidden(), m.embeddings(Fixtures.randomImages(c, 1, 7), 1).length);
+            assertEquals(c.tokens() * c.hidden(), m.tokens(image, 1).length);
+            int width = Output.EMBEDDING.width(c);
+            if (width > 0) {
+                assertEquals(width, m.embeddings(image, 1).length);
+            }
             return;
         }
-        float[] logits = m.logits(Fixtures.randomImages(c, 1, 7), 1);
+        float[] logits = m.logits(image, 1);
         assertEquals(c.classes(), logits.length);
         assertEquals(Math.min(3, c.classes()), m.top(logits, 3).size());
     }

@@ -63,7 +63,8 @@ final class Mutations {
             "hidden_act", "layer_norm_eps", "architecture", "model_args", "pretrained_cfg", "num_classes",
             "label_names", "img_size", "embed_dim", "depth", "num_heads", "mlp_ratio", "input_size", "mean", "std",
             "crop_pct", "crop_mode", "interpolation", "__metadata__", "dtype", "shape", "data_offsets",
-            "num_register_tokens", "use_swiglu_ffn");
+            "num_register_tokens", "use_swiglu_ffn", "model_type", "architectures", "vision_config", "projection_dim",
+            "vision_use_head");
 
     /** Keys that ADD puts in objects: {@link #READ_KEYS} and some that no reader knows. */
     static final List<String> KEYS = Stream.concat(READ_KEYS.stream(),

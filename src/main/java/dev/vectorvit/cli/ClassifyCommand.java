@@ -38,7 +38,7 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         folder.validate(cl, ".jsonl");
         try (ViTModel m = folder.load(common.options(cl))) {
-            Common.requireClassifier(cl, m);
+            Common.require(cl, m, Output.LOGITS);
             Results results = folder.output == null ? new TextResults(cl.getOut(), m, top)
                     : JsonLines.toFile(folder.output, logits -> members(m.top(logits, top)));
             return FolderRun.run(m, Output.LOGITS, folder, results, "vit classify", cl.getErr());

@@ -32,11 +32,15 @@ final class Common {
         return output == Output.TOKENS ? new int[] {c.tokens(), c.hidden()} : new int[] {output.width(c)};
     }
 
-    /** A usage error if {@code m} has no classification head (the command needs logits). */
-    static void requireClassifier(CommandLine cl, ViTModel m) {
-        if (!m.hasClassifier()) {
-            throw new CommandLine.ParameterException(cl, "model " + m.name() + " has no classification head: "
-                    + cl.getCommandSpec().qualifiedName() + " needs one (use vit embed)");
+    /**
+     * A usage error if {@code m} cannot give {@code output}: logits without a classification head, an
+     * embedding without a pooled output (a SigLIP tower without head).
+     */
+    static void require(CommandLine cl, ViTModel m, Output output) {
+        try {
+            m.require(output);
+        } catch (IllegalStateException e) {
+            throw new CommandLine.ParameterException(cl, cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
         }
     }
 

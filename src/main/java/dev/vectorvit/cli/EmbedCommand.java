@@ -50,6 +50,7 @@ final class EmbedCommand implements Callable<Integer> {
         folder.validate(cl, ".jsonl", ".npy");
         Output output = tokens ? Output.TOKENS : Output.EMBEDDING;
         try (ViTModel m = folder.load(common.options(cl))) {
+            Common.require(cl, m, output);
             if (tensors) {
                 input.run(m, output, normalize, folder.batch, folder.output);
                 return 0;

@@ -35,7 +35,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         folder.validate(cl, ".npy");
         try (ViTModel m = folder.load(common.options(cl))) {
-            Common.requireClassifier(cl, m);
+            Common.require(cl, m, Output.LOGITS);
             if (tensors) {
                 input.run(m, Output.LOGITS, false, folder.batch, folder.output);
                 return 0;

@@ -4,8 +4,16 @@ import dev.vectorvit.kernels.LayerNorm;
 import dev.vectorvit.model.Workspace.Buffer;
 import java.lang.foreign.MemorySegment;
 
-/** A block's LayerNorm of every row of x into xn, the rows cut into contiguous runs over the team. */
-record BlockNorm(ViTConfig c, MemorySegment weight, MemorySegment bias) implements TeamStage {
+/**
+ * A LayerNorm of every row of x into {@code out}, the rows cut into contiguous runs over the team: a block's
+ * into xn, or CLIP's {@code pre_layrnorm} of the embeddings into x itself.
+ */
+record BlockNorm(ViTConfig c, MemorySegment weight, MemorySegment bias, Buffer out) implements TeamStage {
+
+    /** A block's LayerNorm, into xn. */
+    BlockNorm(ViTConfig c, MemorySegment weight, MemorySegment bias) {
+        this(c, weight, bias, Buffer.XN);
+    }
 
     @Override
     public Op op() {
@@ -23,7 +31,7 @@ record BlockNorm(ViTConfig c, MemorySegment weight, MemorySegment bias) implemen
         int r0 = (int) ((long) rows * member / members), r1 = (int) ((long) rows * (member + 1) / members);
         if (r0 < r1) {
             LayerNorm.apply(r1 - r0, d, ws.buffer(Buffer.X), (long) r0 * d, d, weight, 0, bias, 0, c.eps(),
-                    ws.buffer(Buffer.XN), (long) r0 * d, d);
+                    ws.buffer(out), (long) r0 * d, d);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.vectorvit.io.ImagePreprocessing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One checkpoint format of a model folder (Hugging Face ViT, DeiT, timm ViT, ...): how its config.json
@@ -36,6 +37,14 @@ public interface CheckpointFormat {
      */
     default int imageSize(ModelSource source) throws FormatException {
         return source.config().imageSize();
+    }
+
+    /**
+     * This format as the weights' tensor names are: itself, or, for a format whose downloads name the tensors
+     * in more than one way, the one these are in.
+     */
+    default CheckpointFormat forTensors(Set<String> names) {
+        return this;
     }
 
     /** A tensor every checkpoint of this format holds: its absence means another format's weights. */

@@ -3,6 +3,7 @@ package dev.vectorvit.model;
 import dev.vectorvit.io.FormatException;
 import dev.vectorvit.io.Json;
 import dev.vectorvit.kernels.Activation;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -17,10 +18,16 @@ final class ConfigValues {
      */
     static ViTConfig huggingFace(Map<String, Object> j, String src, int prefixTokens, Classifier classifier)
             throws FormatException {
+        return huggingFace(j, src, prefixTokens, classifier, Tower.VIT);
+    }
+
+    /** {@link #huggingFace(Map, String, int, Classifier)} of another tower; without head the labels are not read. */
+    static ViTConfig huggingFace(Map<String, Object> j, String src, int prefixTokens, Classifier classifier, Tower tower)
+            throws FormatException {
         List<String> labels = null;
         int classes;
         if (classifier == Classifier.NONE) {
-            // A model without head ignores the labels a config may still carry.
+            // No head reads id2label or num_labels, whatever a feature extractor's config says of them.
             classes = 0;
         } else if (j.get("id2label") instanceof Map<?, ?>) {
             Map<String, Object> id2label = Json.object(j.get("id2label"), "id2label", src);
@@ -51,7 +58,23 @@ final class ConfigValues {
         Activation activation = activation(act, src);
         List<String> names = labels;
         return build(src, () -> new ViTConfig(image, patch, channels, hidden, layers, heads, mlp, classes, eps,
-                activation, names, prefixTokens, classifier));
+                activation, names, prefixTokens, classifier, tower));
+    }
+
+    /**
+     * The vision tower's settings of a two-tower config (CLIP's, SigLIP's {@code vision_config}) or of a
+     * vision-only one ({@code nested} false: the config itself), over the tower's own defaults, which differ
+     * from ViT's (transformers fills in the same ones).
+     */
+    static Map<String, Object> visionConfig(Map<String, Object> config, boolean nested, Map<String, Object> defaults,
+                                            String src) throws FormatException {
+        Map<String, Object> out = new HashMap<>(defaults);
+        if (!nested) {
+            out.putAll(config);
+        } else if (config.containsKey("vision_config")) {
+            out.putAll(Json.object(config.get("vision_config"), "vision_config", src));
+        }
+        return out;
     }
 
     /** A ViTConfig whose constructor may refuse the values: the refusal as a FormatException naming the file. */
@@ -67,7 +90,9 @@ final class ConfigValues {
         return switch (name) {
             case "gelu" -> Activation.GELU_ERF;
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> Activation.GELU_TANH;
-            default -> throw new FormatException(src + ": hidden_act '" + name + "' is not supported (gelu, gelu_new)");
+            case "quick_gelu" -> Activation.QUICK_GELU;
+            default -> throw new FormatException(src + ": hidden_act '" + name
+                    + "' is not supported (gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, quick_gelu)");
         };
     }
 

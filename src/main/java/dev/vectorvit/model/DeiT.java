@@ -1,9 +1,7 @@
 package dev.vectorvit.model;
 
 import dev.vectorvit.io.FormatException;
-import dev.vectorvit.io.ImagePreprocessing;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -12,7 +10,7 @@ import java.util.Map;
  * class token and a {@code distillation_classifier} on the distillation token; the plain
  * {@code DeiTForImageClassification} has one {@code classifier} on the class token.
  */
-final class DeiT implements CheckpointFormat {
+final class DeiT implements HuggingFaceFormat {
     private static final String WITH_TEACHER = "DeiTForImageClassificationWithTeacher";
     private static final String PLAIN = "DeiTForImageClassification";
 
@@ -44,16 +42,6 @@ final class DeiT implements CheckpointFormat {
                     + " is not supported for model_type 'deit' (supported: " + WITH_TEACHER + ", " + PLAIN + ")");
         }
         return ConfigValues.huggingFace(config, src, 2, head);
-    }
-
-    @Override
-    public Map<String, Object> preprocessorConfig(Path dir, Map<String, Object> config, String src) throws IOException {
-        return HuggingFaceViT.preprocessorFile(dir);
-    }
-
-    @Override
-    public ImagePreprocessing preprocessing(ModelSource source, int imageSize) throws FormatException {
-        return HuggingFaceViT.huggingFacePreprocessing(source, imageSize);
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code classifier} on the class token, preprocessor_config.json beside it. Its encoder's names are
  * shared by DeiT, under another prefix.
  */
-final class HuggingFaceViT implements CheckpointFormat {
+final class HuggingFaceViT implements HuggingFaceFormat {
     private static final String ARCHITECTURE = "ViTForImageClassification";
 
     @Override
@@ -42,16 +42,6 @@ final class HuggingFaceViT implements CheckpointFormat {
                     + "(supported: " + ARCHITECTURE + ")");
         }
         return ConfigValues.huggingFace(config, src, 1, Classifier.CLASS_TOKEN);
-    }
-
-    @Override
-    public Map<String, Object> preprocessorConfig(Path dir, Map<String, Object> config, String src) throws IOException {
-        return preprocessorFile(dir);
-    }
-
-    @Override
-    public ImagePreprocessing preprocessing(ModelSource source, int imageSize) throws FormatException {
-        return huggingFacePreprocessing(source, imageSize);
     }
 
     @Override
@@ -108,15 +98,6 @@ final class HuggingFaceViT implements CheckpointFormat {
 
     /** A Hugging Face ViT-family encoder block whose tensor names start with {@code l}; q, k and v stacked. */
     static ViTWeights.Layer encoderLayer(WeightLoader w, ViTConfig c, String l) throws IOException {
-        String a = l + "attention.attention.";
-        int d = c.hidden(), m = c.mlp();
-        return new ViTWeights.Layer(
-                w.copy(l + "layernorm_before.weight", d), w.copy(l + "layernorm_before.bias", d),
-                w.stackedLinear(d, d, a + "query.weight", a + "key.weight", a + "value.weight"),
-                w.stacked(new long[] {d}, a + "query.bias", a + "key.bias", a + "value.bias"),
-                w.linear(l + "attention.output.dense.weight", d, d), w.copy(l + "attention.output.dense.bias", d),
-                w.copy(l + "layernorm_after.weight", d), w.copy(l + "layernorm_after.bias", d),
-                w.linear(l + "intermediate.dense.weight", m, d), w.copy(l + "intermediate.dense.bias", m),
-                w.linear(l + "output.dense.weight", d, m), w.copy(l + "output.dense.bias", d));
+        return LayerNames.VIT.read(w, c, l);
     }
 }

@@ -105,9 +105,10 @@ public final class InferenceSession implements AutoCloseable {
     }
 
     /**
-     * Like {@link #forward}, but writes batch x hidden embeddings at float offset {@code embeddingsOffset}
-     * instead of logits: the pooled output the model defines (ViT, DeiT: the class token after the final
-     * LayerNorm, Hugging Face's {@code last_hidden_state[:, 0]}, the head's input).
+     * Like {@link #forward}, but writes batch x {@link Output#width} embeddings at float offset
+     * {@code embeddingsOffset} instead of logits: the pooled output the model defines (ViT, DeiT: the class
+     * token after the final LayerNorm, Hugging Face's {@code last_hidden_state[:, 0]}, the head's input; CLIP:
+     * {@code image_embeds} before normalization; SigLIP: {@code pooler_output}).
      */
     public void embed(MemorySegment input, long inputOffset, int batch, MemorySegment embeddings, long embeddingsOffset) {
         run(Output.EMBEDDING, input, inputOffset, batch, embeddings, embeddingsOffset, null);
@@ -115,7 +116,8 @@ public final class InferenceSession implements AutoCloseable {
 
     /**
      * Like {@link #forward}, but writes batch x tokens x hidden floats at float offset {@code tokensOffset}:
-     * every token after the final LayerNorm (Hugging Face's {@code last_hidden_state}).
+     * Hugging Face's {@code last_hidden_state} (every token after the final LayerNorm; for CLIP, before
+     * its {@code post_layernorm}, which only the pooled class token gets).
      */
     public void tokens(MemorySegment input, long inputOffset, int batch, MemorySegment tokens, long tokensOffset) {
         run(Output.TOKENS, input, inputOffset, batch, tokens, tokensOffset, null);

@@ -7,9 +7,9 @@ import java.lang.foreign.MemorySegment;
 public enum Output {
     /** {@link InferenceSession#forward}: classes floats per image. */
     LOGITS(Buffer.LOGITS, "logits"),
-    /** {@link InferenceSession#embed}: hidden floats per image, the pooled output the model defines. */
+    /** {@link InferenceSession#embed}: the pooled output the model defines (hidden floats, CLIP's projection). */
     EMBEDDING(Buffer.POOLED, "embeddings"),
-    /** {@link InferenceSession#tokens}: tokens x hidden floats per image, after the final LayerNorm. */
+    /** {@link InferenceSession#tokens}: tokens x hidden floats per image, Hugging Face's last_hidden_state. */
     TOKENS(Buffer.XN, "tokens");
 
     /** Where the result lies in the workspace after its stages (images one after the other). */
@@ -26,7 +26,7 @@ public enum Output {
     public int width(ViTConfig c) {
         return switch (this) {
             case LOGITS -> c.classes();
-            case EMBEDDING -> c.hidden();
+            case EMBEDDING -> c.tower().embedding(c.hidden());
             case TOKENS -> c.tokens() * c.hidden();
         };
     }

@@ -18,6 +18,9 @@ final class Stages {
     Stages(ViTConfig c, ViTWeights w) {
         List<Stage> body = new ArrayList<>();
         body.add(new PatchEmbedding(c, w));
+        if (c.tower().kind() == Tower.Kind.CLIP) {
+            body.add(new BlockNorm(c, w.tower().preNormWeight(), w.tower().preNormBias(), Buffer.X));
+        }
         int d = c.hidden(), t = c.tokens();
         for (int i = 0; i < c.layers(); i++) {
             ViTWeights.Layer l = w.layers()[i];
@@ -33,11 +36,26 @@ final class Stages {
             body.add(new LinearStage(Op.FC2, t, Buffer.HIDDEN, c.mlp(), new ViTWeights.Linear(l.fc2Weight(), l.fc2Bias()),
                     1f, Buffer.X, d, Activation.NONE, "block" + i));
         }
-        FinalNorm pool = new FinalNorm(c, w.normWeight(), w.normBias(), Math.max(1, c.classifier().heads()));
-        plans.put(Output.EMBEDDING, plan(body, pool));
-        plans.put(Output.TOKENS, plan(body, new FinalNorm(c, w.normWeight(), w.normBias(), 0)));
-        if (w.heads().length > 0) {
-            plans.put(Output.LOGITS, plan(body, pool, new ClassifierHead(c, w.heads())));
+        FinalNorm everyToken = new FinalNorm(c, w.normWeight(), w.normBias(), 0);
+        switch (c.tower().kind()) {
+            case VIT -> {
+                FinalNorm pool = new FinalNorm(c, w.normWeight(), w.normBias(), Math.max(1, c.classifier().heads()));
+                plans.put(Output.EMBEDDING, plan(body, pool));
+                plans.put(Output.TOKENS, plan(body, everyToken));
+                if (w.heads().length > 0) {
+                    plans.put(Output.LOGITS, plan(body, pool, new ClassifierHead(c, w.heads())));
+                }
+            }
+            case CLIP -> {
+                plans.put(Output.EMBEDDING, plan(body,
+                        new ClipPooler(c, w.normWeight(), w.normBias(), w.tower().projection())));
+                plans.put(Output.TOKENS, plan(body, new BlocksOutput(c)));
+            }
+            case SIGLIP -> {
+                plans.put(Output.EMBEDDING, plan(body, everyToken, new PoolingHead(c, w.tower().pooling())));
+                plans.put(Output.TOKENS, plan(body, everyToken));
+            }
+            case SIGLIP_WITHOUT_HEAD -> plans.put(Output.TOKENS, plan(body, everyToken));
         }
     }
 
@@ -47,14 +65,14 @@ final class Stages {
         return all.toArray(Stage[]::new);
     }
 
-    /** The stages that make {@code output}, or null if the model has no such output (no classifier). */
+    /** The stages that make {@code output}, or null if the model has no such output (no classifier, no pooler). */
     Stage[] plan(Output output) {
         return plans.get(output);
     }
 
-    /** FLOPs of {@code op} in the model's fullest pass (to the logits, or to the embedding without a head). */
+    /** FLOPs of {@code op} in the model's fullest pass (to the logits, the embedding, or the tokens). */
     double flops(Op op, int batch) {
-        Stage[] full = plans.getOrDefault(Output.LOGITS, plans.get(Output.EMBEDDING));
+        Stage[] full = plans.getOrDefault(Output.LOGITS, plans.getOrDefault(Output.EMBEDDING, plans.get(Output.TOKENS)));
         double sum = 0;
         for (Stage s : full) {
             sum += s.flops(op, batch);

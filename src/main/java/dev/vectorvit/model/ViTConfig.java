@@ -24,16 +24,25 @@ import java.util.RandomAccess;
  * @param labels       one name per class
  * @param prefixTokens learned tokens before the patches (1: the class token; DeiT: class and distillation)
  * @param classifier   the head on the prefix tokens, or none (then {@code classes} is 0)
+ * @param tower        which tower of the family (ViT, CLIP, SigLIP): its pre-norm, tokens and pooled output
  */
 public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlp,
                         int classes, float eps, Activation activation, List<String> labels, int prefixTokens,
-                        Classifier classifier) {
+                        Classifier classifier, Tower tower) {
 
     /** The original ViT: one class token and a linear head on it. */
     public ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlp,
                      int classes, float eps, Activation activation, List<String> labels) {
         this(imageSize, patchSize, channels, hidden, layers, heads, mlp, classes, eps, activation, labels, 1,
                 Classifier.CLASS_TOKEN);
+    }
+
+    /** A ViT or DeiT: the given prefix tokens and head. */
+    public ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlp,
+                     int classes, float eps, Activation activation, List<String> labels, int prefixTokens,
+                     Classifier classifier) {
+        this(imageSize, patchSize, channels, hidden, layers, heads, mlp, classes, eps, activation, labels,
+                prefixTokens, classifier, Tower.VIT);
     }
 
     public ViTConfig {
@@ -51,9 +60,13 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
             throw new IllegalArgumentException(classifier == Classifier.NONE ? "a model without classifier has 0 classes, got "
                     + classes : "classes must be >= 1, got " + classes);
         }
-        if (prefixTokens < classifier.heads() || prefixTokens < 1) {
-            throw new IllegalArgumentException("prefix tokens must be >= max(1, classifier heads " + classifier.heads()
-                    + "), got " + prefixTokens);
+        if (tower == null) {
+            throw new IllegalArgumentException("tower must not be null (Tower.VIT for ViT and DeiT)");
+        }
+        int minPrefix = Math.max(tower.kind().classToken ? 1 : 0, classifier.heads());
+        if (prefixTokens < minPrefix) {
+            throw new IllegalArgumentException("prefix tokens must be >= " + minPrefix + " for the " + tower.kind()
+                    + " tower and classifier heads " + classifier.heads() + ", got " + prefixTokens);
         }
         if (imageSize % patchSize != 0) {
             throw new IllegalArgumentException("image size " + imageSize + " is not a multiple of patch size " + patchSize);

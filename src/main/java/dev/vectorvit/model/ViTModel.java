@@ -150,11 +150,21 @@ public final class ViTModel implements AutoCloseable {
         return config.classifier() != Classifier.NONE;
     }
 
-    /** The stages of {@code output}; an IllegalStateException for logits of a model without head. */
+    /**
+     * Checks that the model gives {@code output}: an IllegalStateException for the logits of a model without
+     * head, or the embedding of one without pooled output (a SigLIP without head).
+     */
+    public void require(Output output) {
+        plan(output);
+    }
+
+    /** The stages of {@code output}; the IllegalStateException of {@link #require} if the model has none. */
     Stage[] plan(Output output) {
         Stage[] plan = stages.plan(output);
         if (plan == null) {
-            throw new IllegalStateException("model " + name() + " has no classification head: use embed or tokens");
+            throw new IllegalStateException(output == Output.LOGITS
+                    ? "model " + name() + " has no classification head: use embed or tokens"
+                    : "model " + name() + " has no pooled output (a SigLIP without head): use tokens");
         }
         return plan;
     }
@@ -194,12 +204,12 @@ public final class ViTModel implements AutoCloseable {
         run(Output.LOGITS, input, inputOffset, batch, logits, logitsOffset);
     }
 
-    /** Embeddings (batch x hidden) of a batch with a pooled session (see {@link InferenceSession#embed}). */
+    /** Embeddings (batch x {@link Output#width}) of a batch with a pooled session (see {@link InferenceSession#embed}). */
     public void embed(MemorySegment input, long inputOffset, int batch, MemorySegment embeddings, long embeddingsOffset) {
         run(Output.EMBEDDING, input, inputOffset, batch, embeddings, embeddingsOffset);
     }
 
-    /** Every token after the final LayerNorm (batch x tokens x hidden; see {@link InferenceSession#tokens}). */
+    /** Every token, last_hidden_state (batch x tokens x hidden; see {@link InferenceSession#tokens}). */
     public void tokens(MemorySegment input, long inputOffset, int batch, MemorySegment tokens, long tokensOffset) {
         run(Output.TOKENS, input, inputOffset, batch, tokens, tokensOffset);
     }
@@ -231,7 +241,7 @@ public final class ViTModel implements AutoCloseable {
         return outputs(Output.LOGITS, images, batch);
     }
 
-    /** Embeddings [batch x hidden] of float32 NCHW images given as an array (see {@link #embed}). */
+    /** Embeddings [batch x {@link Output#width}] of float32 NCHW images given as an array (see {@link #embed}). */
     public float[] embeddings(float[] images, int batch) {
         return outputs(Output.EMBEDDING, images, batch);
     }
@@ -240,7 +250,7 @@ public final class ViTModel implements AutoCloseable {
     public float[] embed(float[] images, int batch, boolean normalize) {
         float[] rows = embeddings(images, batch);
         if (normalize) {
-            Embeddings.normalize(rows, config.hidden());
+            Embeddings.normalize(rows, Output.EMBEDDING.width(config));
         }
         return rows;
     }

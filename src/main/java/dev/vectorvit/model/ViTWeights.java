@@ -1,5 +1,6 @@
 package dev.vectorvit.model;
 
+import dev.vectorvit.kernels.AttentionPooling;
 import dev.vectorvit.kernels.PackedMatrix;
 import dev.vectorvit.tensor.Memory;
 import java.lang.foreign.Arena;
@@ -14,10 +15,20 @@ import java.util.SplittableRandom;
  * once they are made.
  *
  * @param prefix  the prefix tokens' values, [prefixTokens, D], class token first
+ * @param patchBias the patch embedding's bias, or null (CLIP has none)
+ * @param normWeight the final LayerNorm (CLIP's and SigLIP's {@code post_layernorm})
  * @param heads   the classifier's linear heads, one per prefix token from the first (none without one)
+ * @param tower   the weights of the {@link Tower} beyond these
  */
 record ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix patchWeight, MemorySegment patchBias,
-                  Layer[] layers, MemorySegment normWeight, MemorySegment normBias, Linear[] heads) {
+                  Layer[] layers, MemorySegment normWeight, MemorySegment normBias, Linear[] heads,
+                  TowerWeights tower) {
+
+    /** The weights of a ViT or DeiT. */
+    ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix patchWeight, MemorySegment patchBias,
+               Layer[] layers, MemorySegment normWeight, MemorySegment normBias, Linear[] heads) {
+        this(prefix, positions, patchWeight, patchBias, layers, normWeight, normBias, heads, TowerWeights.NONE);
+    }
 
     /** The first head's bias: the one every classifier has. */
     MemorySegment headBias() {
@@ -54,7 +65,8 @@ record ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix pa
                     linear(arena, c.mlp(), d, root), uniform(arena, c.mlp(), root),
                     linear(arena, d, c.mlp(), root), uniform(arena, d, root));
         }
-        MemorySegment prefix = uniform(arena, (long) c.prefixTokens() * d, root);
+        // SigLIP has no prefix token (an empty segment: memory is never 0 floats).
+        MemorySegment prefix = c.prefixTokens() == 0 ? MemorySegment.NULL : uniform(arena, (long) c.prefixTokens() * d, root);
         MemorySegment positions = uniform(arena, (long) c.tokens() * d, root);
         PackedMatrix patchWeight = linear(arena, d, c.patchFloats(), root);
         MemorySegment patchBias = uniform(arena, d, root);
@@ -62,7 +74,31 @@ record ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix pa
         for (int i = 0; i < heads.length; i++) {
             heads[i] = new Linear(linear(arena, c.classes(), d, root), uniform(arena, c.classes(), root));
         }
-        return new ViTWeights(prefix, positions, patchWeight, patchBias, layers, ones(arena, d), zeros(arena, d), heads);
+        return new ViTWeights(prefix, positions, patchWeight, patchBias, layers, ones(arena, d), zeros(arena, d), heads,
+                tower(c, root, arena));
+    }
+
+    /** Random weights of the tower beyond ViT's, drawn after the others (a ViT's weights are as they were). */
+    private static TowerWeights tower(ViTConfig c, SplittableRandom root, Arena arena) {
+        int d = c.hidden(), projection = c.tower().projection();
+        return switch (c.tower().kind()) {
+            case VIT, SIGLIP_WITHOUT_HEAD -> TowerWeights.NONE;
+            case CLIP -> new TowerWeights(ones(arena, d), zeros(arena, d),
+                    projection > 0 ? linear(arena, projection, d, root) : null, null);
+            case SIGLIP -> {
+                try (Arena scratch = Arena.ofConfined()) {
+                    int m = c.mlp();
+                    AttentionPooling.Tensors t = new AttentionPooling.Tensors(uniform(scratch, d, root),
+                            uniform(scratch, 3L * d * d, root), uniform(scratch, 3L * d, root),
+                            uniform(scratch, (long) d * d, root), uniform(scratch, d, root),
+                            ones(scratch, d), zeros(scratch, d),
+                            uniform(scratch, (long) m * d, root), uniform(scratch, m, root),
+                            uniform(scratch, (long) d * m, root), uniform(scratch, d, root));
+                    yield new TowerWeights(null, null, null,
+                            AttentionPooling.pack(t, c.heads(), c.eps(), c.activation(), arena));
+                }
+            }
+        };
     }
 
     /** A random [out, in] weight, made in scratch memory (freed at once) and packed into {@code arena}. */

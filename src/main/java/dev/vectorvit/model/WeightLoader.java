@@ -38,10 +38,11 @@ public final class WeightLoader {
     /** While true, each tensor is only checked (name and shape), nothing is read or made. */
     private boolean checkOnly;
 
-    private WeightLoader(SafeTensors st, ModelSource src, ViTConfig run, Arena arena, int threads) {
+    private WeightLoader(SafeTensors st, ModelSource src, CheckpointFormat format, ViTConfig run, Arena arena,
+                         int threads) {
         this.st = st;
         this.src = src;
-        this.format = src.format();
+        this.format = format;
         this.c = src.config();
         this.run = run;
         this.arena = arena;
@@ -50,12 +51,12 @@ public final class WeightLoader {
 
     /** The model's weights for running at {@code run}'s size, its blocks packed by up to {@code threads} threads at once. */
     static ViTWeights load(SafeTensors st, ModelSource src, ViTConfig run, Arena arena, int threads) throws IOException {
-        CheckpointFormat f = src.format();
+        CheckpointFormat f = src.format().forTensors(st.names());
         if (!st.contains(f.marker())) {
             throw new FormatException(src.weightsFile() + ": no tensor '" + f.marker() + "': the weights are not in the "
                     + f.name() + " format that " + src.configFile().getFileName() + " describes");
         }
-        WeightLoader loader = new WeightLoader(st, src, run, arena, threads);
+        WeightLoader loader = new WeightLoader(st, src, f, run, arena, threads);
         ViTWeights w = f.weights(loader, src.config(), loader.layers());
         // Blocks beyond the config's depth would be ignored silently, and the logits wrong.
         ViTConfig c = src.config();
@@ -129,12 +130,17 @@ public final class WeightLoader {
 
     /** A tensor of shape {@code expected} copied into the model's memory. */
     MemorySegment copy(String name, long... expected) throws IOException {
+        return copy(arena, name, expected);
+    }
+
+    /** A tensor copied into {@code into}: scratch memory, for weights that a kernel repacks into {@link #arena}. */
+    MemorySegment copy(Arena into, String name, long... expected) throws IOException {
         check(name, expected);
         if (checkOnly) {
             return null;
         }
         return st.read(name, data -> {
-            MemorySegment out = Memory.floats(arena, data.byteSize() / Float.BYTES);
+            MemorySegment out = Memory.floats(into, data.byteSize() / Float.BYTES);
             out.copyFrom(data);
             return out;
         });
@@ -234,6 +240,11 @@ public final class WeightLoader {
             return check(shape, names);
         }
         return stack(arena, shape, names);
+    }
+
+    /** The model's memory, where what the weights become must lie. */
+    Arena arena() {
+        return arena;
     }
 
     /** A linear head {@code name}.weight [classes, hidden] and {@code name}.bias [classes]. */

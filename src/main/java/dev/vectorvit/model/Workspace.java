@@ -1,5 +1,6 @@
 package dev.vectorvit.model;
 
+import dev.vectorvit.kernels.AttentionPooling;
 import dev.vectorvit.kernels.Gemm;
 import dev.vectorvit.kernels.ThreadTeam;
 import dev.vectorvit.tensor.Memory;
@@ -28,10 +29,15 @@ final class Workspace implements AutoCloseable {
         PATCHES,
         /** One member's attention scores, tokens x tokens per thread. */
         SCORES,
-        /** The final LayerNorm of the classifier's prefix tokens (at least the class token), token-major. */
+        /**
+         * The pooled output: the final LayerNorm of the classifier's prefix tokens (at least the class token),
+         * token-major, or the tower's embedding (CLIP's projection, SigLIP's attention pooling).
+         */
         POOLED,
         /** The logits, batch x classes. */
-        LOGITS;
+        LOGITS,
+        /** SigLIP's attention-pooling head's scratch; none for the other towers. */
+        POOLING;
 
         long floats(ViTConfig c, int batch, int threads) {
             long r = (long) batch * c.tokens();
@@ -41,8 +47,11 @@ final class Workspace implements AutoCloseable {
                 case HIDDEN -> r * c.mlp();
                 case PATCHES -> (long) batch * c.patches() * c.patchFloats();
                 case SCORES -> (long) threads * c.tokens() * c.tokens();
-                case POOLED -> (long) batch * Math.max(1, c.classifier().heads()) * c.hidden();
+                case POOLED -> (long) batch * Math.max(Math.max(1, c.classifier().heads()) * c.hidden(),
+                        c.tower().embedding(c.hidden()));
                 case LOGITS -> (long) batch * c.classes();
+                case POOLING -> c.tower().kind() == Tower.Kind.SIGLIP
+                        ? AttentionPooling.workspaceFloats(batch, c.tokens(), c.hidden(), c.heads(), c.mlp()) : 0;
             };
         }
     }
@@ -63,6 +72,8 @@ final class Workspace implements AutoCloseable {
     private final MemorySegment[] buffers = new MemorySegment[BUFFERS.length];
     private final ThreadTeam.Job job = this::member;
     private TeamStage current;
+    /** SigLIP's pooling head on this session's team, made on first use (its call in flight is per session). */
+    private AttentionPooling.Pass pooling;
     private Arena arena;
     private long reservedBytes;
     private int capacity;
@@ -89,6 +100,13 @@ final class Workspace implements AutoCloseable {
             floats += b.floats(c, batch, threads);
         }
         return floats * Float.BYTES;
+    }
+
+    AttentionPooling.Pass pooling(AttentionPooling head) {
+        if (pooling == null) {
+            pooling = head.on(gemm);
+        }
+        return pooling;
     }
 
     MemorySegment buffer(Buffer b) {
@@ -121,7 +139,7 @@ final class Workspace implements AutoCloseable {
         try {
             for (Buffer b : BUFFERS) {
                 long floats = b.floats(config, batch, team.size());
-                // A model without head has no logits.
+                // A model without head has no logits, most towers no pooling scratch.
                 buffers[b.ordinal()] = floats == 0 ? MemorySegment.NULL : Memory.floats(next, floats);
                 bytes += buffers[b.ordinal()].byteSize();
             }

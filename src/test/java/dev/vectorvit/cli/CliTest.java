@@ -15,6 +15,7 @@ import dev.vectorvit.io.TestResources;
 import dev.vectorvit.kernels.Activation;
 import dev.vectorvit.model.Classifier;
 import dev.vectorvit.model.Fixtures;
+import dev.vectorvit.model.Output;
 import dev.vectorvit.model.ViTConfig;
 import dev.vectorvit.model.ViTModel;
 import dev.vectorvit.tensor.Memory;
@@ -353,10 +354,7 @@ final class CliTest {
         }
     }
 
-    /**
-     * No model folder format without a head loads yet (headless models are random-weight only, and the CLI
-     * loads folders): the check the commands make after loading, on such a model.
-     */
+    /** The check the commands make after loading, on a random model without head. */
     @ParameterizedTest
     @ValueSource(strings = {"classify", "predict"})
     void logitsOfAModelWithoutHeadAreAUsageError(String command) throws IOException {
@@ -364,12 +362,12 @@ final class CliTest {
         ViTConfig headless = new ViTConfig(32, 8, 3, 48, 2, 3, 96, 0, 1e-6f, Activation.GELU_ERF, null, 1, Classifier.NONE);
         try (ViTModel m = ViTModel.random(headless, 7, ViTModel.Options.defaults().withThreads(1))) {
             CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
-                    () -> Common.requireClassifier(cl, m));
-            assertEquals("model random has no classification head: vit " + command + " needs one (use vit embed)",
+                    () -> Common.require(cl, m, Output.LOGITS));
+            assertEquals("vit " + command + ": model random has no classification head: use embed or tokens",
                     e.getMessage());
         }
         try (ViTModel m = ViTModel.load(Path.of(MODEL))) {
-            Common.requireClassifier(cl, m);
+            Common.require(cl, m, Output.LOGITS);
         }
     }
 

@@ -52,6 +52,11 @@ public final class Fixtures {
         return toFloats(Npy.read(fixture(model + "/input.npy")).toDoubles());
     }
 
+    /** Output {@code output} of a variants case, e.g. ("variants/clip-vision", "image_embeds"), as its .npy holds it. */
+    public static double[] reference(String variant, String output) throws IOException {
+        return Npy.read(fixture(variant + "/" + output + ".npy")).toDoubles();
+    }
+
     /** The fixture's float64 reference logits, batch x classes. */
     public static double[] logits(String model) throws IOException {
         return Npy.read(fixture(model + "/logits.npy")).toDoubles();
