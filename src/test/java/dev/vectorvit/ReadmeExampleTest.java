@@ -13,17 +13,21 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The example of README.md's "Use it as a library", compiled and run on the vit-tiny fixture. The
- * method below is the README's snippet verbatim (indented one level more): {@link #readmeShowsThisCode}
+ * The example of README.md's "Use it as a library", compiled and run on the vit-tiny and CLIP fixtures.
+ * The methods below are the README's snippet verbatim (indented one level more): {@link #readmeShowsThisCode}
  * fails when the two drift apart.
  */
 final class ReadmeExampleTest {
@@ -31,13 +35,26 @@ final class ReadmeExampleTest {
     /** Prints the five most likely labels of an image file, then runs tensors of your own. */
     static float[] classifyAndRun(Path modelDir, Path image, float[] tensors) throws IOException {
         try (ViTModel model = ViTModel.load(modelDir)) {
-            // An image file: decoded, resized and normalized as the model folder says, then classified.
             for (Prediction p : model.classify(List.of(image), 5).getFirst()) {
                 System.out.printf("%.4f  %s%n", p.probability(), p.label());
             }
             // Tensors you prepared yourself: float32 NCHW, already normalized, batch x 3 x size x size.
             int batch = tensors.length / model.config().imageFloats();
             return model.logits(tensors, batch); // batch x classes, one row per image
+        }
+    }
+
+    /** Image search: a folder's images, most similar to the query first (CLIP, SigLIP, DINOv2, any ViT). */
+    static List<Path> search(Path modelDir, Path folder, Path query) throws IOException {
+        try (ViTModel model = ViTModel.load(modelDir); Stream<Path> files = Files.list(folder)) {
+            List<Path> images = files.sorted().toList();
+            float[] q = model.embed(List.of(query), true), e = model.embed(images, true); // unit length
+            double[] cosine = new double[images.size()];
+            for (int i = 0; i < cosine.length * q.length; i++) {
+                cosine[i / q.length] += q[i % q.length] * e[i];
+            }
+            return IntStream.range(0, images.size()).boxed()
+                    .sorted(Comparator.comparingDouble(i -> -cosine[i])).map(images::get).toList();
         }
     }
 
@@ -73,6 +90,21 @@ final class ReadmeExampleTest {
             Prediction best = model.classify(List.of(image), 1).getFirst().getFirst();
             assertTrue(lines.getFirst().endsWith("  " + best.label()), lines.getFirst() + " vs " + best);
         }
+    }
+
+    /** The search ranks the query's own copy first, and every image of the folder once (CLIP fixture). */
+    @Test
+    void theSearchRanksTheQueryFirst(@TempDir Path folder) throws IOException {
+        Path clip = Fixtures.fixture("variants/clip-full");
+        for (String name : List.of("image0.png", "image1.png")) {
+            Files.copy(clip.resolve(name), folder.resolve(name));
+        }
+        Files.copy(TestResources.path("images/photo_45x33.jpg"), folder.resolve("photo.jpg"));
+        List<Path> ranked = search(clip.resolve("model"), folder, clip.resolve("image1.png"));
+        assertEquals(folder.resolve("image1.png"), ranked.getFirst());
+        assertEquals(Set.of(folder.resolve("image0.png"), folder.resolve("image1.png"), folder.resolve("photo.jpg")),
+                Set.copyOf(ranked));
+        assertEquals(3, ranked.size());
     }
 
     @Test

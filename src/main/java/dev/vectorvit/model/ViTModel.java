@@ -255,6 +255,14 @@ public final class ViTModel implements AutoCloseable {
         return rows;
     }
 
+    /**
+     * The embeddings of image files, decoded and preprocessed as the model folder says: one row of
+     * {@link Output#width} floats per file, in order, of unit L2 norm if {@code normalize}.
+     */
+    public float[] embed(List<Path> images, boolean normalize) throws IOException {
+        return embed(preprocess(images), images.size(), normalize);
+    }
+
     /** Hugging Face's {@code last_hidden_state} [batch x tokens x hidden] of float32 NCHW images. */
     public float[] tokens(float[] images, int batch) {
         return outputs(Output.TOKENS, images, batch);
