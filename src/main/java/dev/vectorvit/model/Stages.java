@@ -34,9 +34,12 @@ final class Stages {
                     1f, Buffer.X, d, Activation.NONE, "block" + i));
         }
         FinalNorm pool = new FinalNorm(c, w.normWeight(), w.normBias(), Math.max(1, c.classifier().heads()));
+        FinalNorm everyToken = new FinalNorm(c, w.normWeight(), w.normBias(), 0);
         plans.put(Output.EMBEDDING, plan(body, pool));
-        plans.put(Output.TOKENS, plan(body, new FinalNorm(c, w.normWeight(), w.normBias(), 0)));
-        if (w.heads().length > 0) {
+        plans.put(Output.TOKENS, plan(body, everyToken));
+        if (c.classifier() == Classifier.CLASS_AND_PATCH_MEAN) {
+            plans.put(Output.LOGITS, plan(body, everyToken, new PatchMeanHead(c, w.heads()[0])));
+        } else if (w.heads().length > 0) {
             plans.put(Output.LOGITS, plan(body, pool, new ClassifierHead(c, w.heads())));
         }
     }

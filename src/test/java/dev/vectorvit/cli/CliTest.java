@@ -12,10 +12,7 @@ import dev.vectorvit.io.Json;
 import dev.vectorvit.io.Npy;
 import dev.vectorvit.io.NpyArray;
 import dev.vectorvit.io.TestResources;
-import dev.vectorvit.kernels.Activation;
-import dev.vectorvit.model.Classifier;
 import dev.vectorvit.model.Fixtures;
-import dev.vectorvit.model.ViTConfig;
 import dev.vectorvit.model.ViTModel;
 import dev.vectorvit.tensor.Memory;
 import java.awt.image.BufferedImage;
@@ -353,24 +350,20 @@ final class CliTest {
         }
     }
 
-    /**
-     * No model folder format without a head loads yet (headless models are random-weight only, and the CLI
-     * loads folders): the check the commands make after loading, on such a model.
-     */
+    /** A model folder without head (DINOv2) loads; the commands that need logits then refuse it as a usage error. */
     @ParameterizedTest
     @ValueSource(strings = {"classify", "predict"})
-    void logitsOfAModelWithoutHeadAreAUsageError(String command) throws IOException {
-        CommandLine cl = new CommandLine(new Main()).getSubcommands().get(command);
-        ViTConfig headless = new ViTConfig(32, 8, 3, 48, 2, 3, 96, 0, 1e-6f, Activation.GELU_ERF, null, 1, Classifier.NONE);
-        try (ViTModel m = ViTModel.random(headless, 7, ViTModel.Options.defaults().withThreads(1))) {
-            CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
-                    () -> Common.requireClassifier(cl, m));
-            assertEquals("model random has no classification head: vit " + command + " needs one (use vit embed)",
-                    e.getMessage());
-        }
-        try (ViTModel m = ViTModel.load(Path.of(MODEL))) {
-            Common.requireClassifier(cl, m);
-        }
+    void logitsOfAModelWithoutHeadAreAUsageError(String command) {
+        String dinov2 = Fixtures.fixture("variants/dinov2/model").toString();
+        Path never = tmp.resolve("never.npy");
+        Run r = command.equals("classify") ? vit("classify", "--model", dinov2, image())
+                : vit("predict", "--image-size", "42", "--model", dinov2, "--input",
+                        Fixtures.fixture("variants/dinov2/input.npy").toString(), "--output", never.toString());
+        assertEquals(2, r.code(), r::toString);
+        assertEquals(List.of("error: model " + dinov2 + " has no classification head: vit " + command
+                + " needs one (use vit embed)", "Try 'vit " + command + " --help'."), r.errLines());
+        assertEquals("", r.out());
+        assertFalse(Files.exists(never), "nothing written");
     }
 
     // ---- classify ----
