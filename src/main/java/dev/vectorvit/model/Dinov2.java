@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,24 +19,40 @@ import java.util.Map;
  * the final LayerNorm. DINOv2 always resamples its positions to the input's grid (bicubic; antialiased with
  * registers, as transformers does); its default input is the
  * size its image processor makes (224 for a {@code facebook/dinov2-*} download trained at 518).
+ *
+ * <p>The {@code ...ForImageClassification} checkpoints hold the same backbone under {@code dinov2.} (or
+ * {@code dinov2_with_registers.}) and a {@code classifier} [classes, 2D] on the class token and the mean of
+ * the patch tokens ({@link Classifier#CLASS_AND_PATCH_MEAN}); their names differ from the first tensor on,
+ * so they are formats of their own, told apart by the config's architecture.
  */
 final class Dinov2 implements CheckpointFormat {
-    static final Dinov2 PLAIN = new Dinov2("dinov2", "Dinov2Model", false);
-    static final Dinov2 WITH_REGISTERS = new Dinov2("dinov2_with_registers", "Dinov2WithRegistersModel", true);
+    static final Dinov2 PLAIN = new Dinov2("dinov2", "Dinov2", false, false);
+    static final Dinov2 PLAIN_CLASSIFIER = new Dinov2("dinov2", "Dinov2", false, true);
+    static final Dinov2 WITH_REGISTERS = new Dinov2("dinov2_with_registers", "Dinov2WithRegisters", true, false);
+    static final Dinov2 WITH_REGISTERS_CLASSIFIER = new Dinov2("dinov2_with_registers", "Dinov2WithRegisters", true, true);
 
     private final String type;
     private final String architecture;
+    /** The other architecture of this model_type: the one a config names when it is not this format's. */
+    private final String twin;
     private final boolean registers;
+    private final boolean classifier;
+    /** What the tensor names start with: the backbone's attribute in the classification model, nothing in the bare one. */
+    private final String model;
 
-    private Dinov2(String type, String architecture, boolean registers) {
+    private Dinov2(String type, String stem, boolean registers, boolean classifier) {
         this.type = type;
-        this.architecture = architecture;
+        String bare = stem + "Model", head = stem + "ForImageClassification";
+        this.architecture = classifier ? head : bare;
+        this.twin = classifier ? bare : head;
         this.registers = registers;
+        this.classifier = classifier;
+        this.model = classifier ? type + "." : "";
     }
 
     @Override
     public String name() {
-        return "Hugging Face DINOv2" + (registers ? " with registers" : "");
+        return "Hugging Face DINOv2" + (registers ? " with registers" : "") + (classifier ? " classifier" : "");
     }
 
     @Override
@@ -45,7 +62,9 @@ final class Dinov2 implements CheckpointFormat {
 
     @Override
     public boolean reads(Map<String, Object> config) {
-        return type.equals(config.get("model_type"));
+        boolean names = config.get("architectures") instanceof List<?> a && !a.isEmpty()
+                && (classifier ? architecture : twin).equals(a.getFirst());
+        return type.equals(config.get("model_type")) && names == classifier;
     }
 
     @Override
@@ -53,7 +72,7 @@ final class Dinov2 implements CheckpointFormat {
         String arch = Formats.architecture(config, src);
         if (arch != null && !arch.equals(architecture)) {
             throw new FormatException(src + ": architecture '" + arch + "' is not supported for model_type '" + type
-                    + "' (supported: " + architecture + ")");
+                    + "' (supported: " + architecture + ", " + twin + ")");
         }
         if (config.get("use_swiglu_ffn") != null && Json.bool(config.get("use_swiglu_ffn"), "use_swiglu_ffn", src)) {
             throw new FormatException(src + ": use_swiglu_ffn (the SwiGLU MLP of dinov2-giant) is not supported");
@@ -75,7 +94,7 @@ final class Dinov2 implements CheckpointFormat {
         read.putIfAbsent("patch_size", 14L);
         read.putIfAbsent("image_size", 518L);
         read.putIfAbsent("layer_norm_eps", 1e-6);
-        return ConfigValues.huggingFace(read, src, 1 + count, Classifier.NONE);
+        return ConfigValues.huggingFace(read, src, 1 + count, classifier ? Classifier.CLASS_AND_PATCH_MEAN : Classifier.NONE);
     }
 
     @Override
@@ -97,12 +116,12 @@ final class Dinov2 implements CheckpointFormat {
 
     @Override
     public String marker() {
-        return "embeddings.cls_token";
+        return model + "embeddings.cls_token";
     }
 
     @Override
     public String layerPrefix(int i) {
-        return "encoder.layer." + i + ".";
+        return model + "encoder.layer." + i + ".";
     }
 
     @Override
@@ -124,9 +143,11 @@ final class Dinov2 implements CheckpointFormat {
     @Override
     public ViTWeights weights(WeightLoader w, ViTConfig c, ViTWeights.Layer[] layers) throws IOException {
         int d = c.hidden(), count = c.prefixTokens() - 1;
-        MemorySegment prefix = registers ? w.joined(new String[] {"embeddings.cls_token", "embeddings.register_tokens"},
-                new long[] {1, 1, d}, new long[] {1, count, d}) : w.copy("embeddings.cls_token", 1, 1, d);
+        String e = model + "embeddings.";
+        MemorySegment prefix = registers ? w.joined(new String[] {e + "cls_token", e + "register_tokens"},
+                new long[] {1, 1, d}, new long[] {1, count, d}) : w.copy(e + "cls_token", 1, 1, d);
+        ViTWeights.Linear[] heads = classifier ? new ViTWeights.Linear[] {w.head("classifier", c)} : new ViTWeights.Linear[0];
         // Only the registers variant resamples its positions antialiased (transformers 5.x).
-        return HuggingFaceViT.weights(w, c, "", prefix, count, registers, layers, new ViTWeights.Linear[0]);
+        return HuggingFaceViT.weights(w, c, model, prefix, count, registers, layers, heads);
     }
 }

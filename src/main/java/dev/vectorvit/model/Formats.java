@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 /** The checkpoint formats this library reads, and which one a config.json is. */
 final class Formats {
     static final List<CheckpointFormat> ALL = List.of(new HuggingFaceViT(), new DeiT(), Dinov2.PLAIN, Dinov2.WITH_REGISTERS,
-            new TimmViT(), new Clip(), new Siglip());
+            Dinov2.PLAIN_CLASSIFIER, Dinov2.WITH_REGISTERS_CLASSIFIER, new TimmViT(), new Clip(), new Siglip());
 
     private Formats() {}
 

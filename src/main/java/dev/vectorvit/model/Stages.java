@@ -42,7 +42,9 @@ final class Stages {
                 FinalNorm pool = new FinalNorm(c, w.normWeight(), w.normBias(), Math.max(1, c.classifier().heads()));
                 plans.put(Output.EMBEDDING, plan(body, pool));
                 plans.put(Output.TOKENS, plan(body, everyToken));
-                if (w.heads().length > 0) {
+                if (c.classifier() == Classifier.CLASS_AND_PATCH_MEAN) {
+                    plans.put(Output.LOGITS, plan(body, everyToken, new PatchMeanHead(c, w.heads()[0])));
+                } else if (w.heads().length > 0) {
                     plans.put(Output.LOGITS, plan(body, pool, new ClassifierHead(c, w.heads())));
                 }
             }

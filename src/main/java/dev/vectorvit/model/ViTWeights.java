@@ -72,7 +72,8 @@ record ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix pa
         MemorySegment patchBias = uniform(arena, d, root);
         Linear[] heads = new Linear[c.classifier().heads()];
         for (int i = 0; i < heads.length; i++) {
-            heads[i] = new Linear(linear(arena, c.classes(), d, root), uniform(arena, c.classes(), root));
+            heads[i] = new Linear(linear(arena, c.classes(), c.classifier().headInputs(d), root),
+                    uniform(arena, c.classes(), root));
         }
         return new ViTWeights(prefix, positions, patchWeight, patchBias, layers, ones(arena, d), zeros(arena, d), heads,
                 tower(c, root, arena));

@@ -247,9 +247,10 @@ public final class WeightLoader {
         return arena;
     }
 
-    /** A linear head {@code name}.weight [classes, hidden] and {@code name}.bias [classes]. */
+    /** A linear head {@code name}.weight [classes, the classifier's inputs] and {@code name}.bias [classes]. */
     ViTWeights.Linear head(String name, ViTConfig c) throws IOException {
-        return new ViTWeights.Linear(linear(name + ".weight", c.classes(), c.hidden()), copy(name + ".bias", c.classes()));
+        return new ViTWeights.Linear(linear(name + ".weight", c.classes(), c.classifier().headInputs(c.hidden())),
+                copy(name + ".bias", c.classes()));
     }
 
     /** Tensors of different shapes one after the other in the model's memory (class and register tokens). */

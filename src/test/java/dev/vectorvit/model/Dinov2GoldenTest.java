@@ -49,6 +49,18 @@ class Dinov2GoldenTest {
         }
     }
 
+    /** {@code vit embed --input} of the tensor-level cases writes pooler_output. */
+    @ParameterizedTest(name = "{0} on {1} threads")
+    @CsvSource({"variants/dinov2, 1", "variants/dinov2, 3", "variants/dinov2-registers, 1", "variants/dinov2-registers, 3"})
+    void tensorsThroughVitEmbed(String fixture, int threads) throws IOException {
+        Path out = tmp.resolve("embeddings.npy");
+        Vit.exits(0, "embed", "--threads", Integer.toString(threads), "--image-size", "42", "--model",
+                Fixtures.fixture(fixture + "/model").toString(), "--input", Fixtures.fixture(fixture + "/input.npy").toString(),
+                "--output", out.toString());
+        Fixtures.assertClose("pooler_output", reference(fixture, "pooler_output"),
+                Fixtures.toFloats(Npy.read(out).toDoubles()), Fixtures.LOGITS_TOLERANCE);
+    }
+
     /**
      * A model configured like facebook/dinov2-base (trained at 518, 37 x 37 patches) at the 224 its
      * BitImageProcessor makes by default (16 x 16 patches), from the given pixel values.
