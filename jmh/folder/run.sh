@@ -25,7 +25,7 @@ if [ "$(find "$dir" -name '*.jpg' 2>/dev/null | wc -l)" -lt "$n" ]; then
   "$JAVA_HOME/bin/java" -cp results/folder-classes dev.vectorvit.jmh.folder.MakeJpegs "$dir" "$n"
 fi
 mkdir -p "$small"
-find "$dir" -name '*.jpg' | sort | head -200 | while read -r f; do ln -sf "$root/$f" "$small/"; done
+find "$dir" -name '*.jpg' | sort | sed -n '1,200p' | while read -r f; do ln -sf "$root/$f" "$small/"; done
 folder() { # DIR -> seconds of the whole run
   local t0 t1
   t0=$(date +%s%N)
@@ -35,7 +35,7 @@ folder() { # DIR -> seconds of the whole run
 }
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-), $(nproc) CPUs; batch $batch, threads $threads, $n images"
 for r in $(seq 1 "$rounds"); do
-  bare=$("${jvm[@]}" "${cp[@]}" bench --batch "$batch" --threads "$threads" --iterations 8 --warmup 2 --json | tail -1 \
+  bare=$("${jvm[@]}" "${cp[@]}" bench --batch "$batch" --threads "$threads" --iterations 8 --warmup 2 --json 2>/dev/null | tail -1 \
     | sed -E 's/.*"images_per_s":([0-9.]+).*/\1/')
   t200=$(folder "$small"); tn=$(folder "$dir")
   awk -v r="$r" -v n="$n" -v bare="$bare" -v tn="$tn" -v t200="$t200" 'BEGIN {
