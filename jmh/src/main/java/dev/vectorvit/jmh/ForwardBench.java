@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code ViTModel.random(ViTConfig.vitBase16(), 42, ...)}): latency of a batch of {@code batch} images
  * with a session of {@code threads} threads. The model, one {@link InferenceSession} (thread team,
  * packing buffers, activation workspace) and the input are made once per trial; the measured call
- * allocates nothing. FLOPs per image: {@link ViTConfig#flopsPerImage()} (35.13 GFLOP).
+ * allocates nothing. FLOPs per image: {@link ViTModel#flopsPerImage()} (35.13 GFLOP).
  *
  * <p>A pass takes 0.1-1.5 s here, so iterations are long (5 s) and warm-up is three of them (the first
  * passes run while C2 compiles the kernels). Shorter: {@code -wi 3 -w 2s -i 5 -r 2s}.

@@ -168,7 +168,7 @@ public final class VitPeers {
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("engine", "vectorvit " + version());
             d.put("kernels", Simd.describe());
-            d.put("layout", String.valueOf(model.source().layout()));
+            d.put("layout", model.source().format().name());
             d.put("load_ms", loadMs);
             d.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
             return d;

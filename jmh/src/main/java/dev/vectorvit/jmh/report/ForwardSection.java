@@ -3,7 +3,6 @@ package dev.vectorvit.jmh.report;
 import static dev.vectorvit.jmh.report.Text.fmt;
 import static dev.vectorvit.jmh.report.Text.fmtErr;
 
-import dev.vectorvit.model.ViTConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -14,7 +13,7 @@ import org.knowm.xchart.CategoryChart;
 
 /** ForwardBench: ViT-B/16 latency, images/s and effective GFLOPS per batch and thread count. */
 record ForwardSection(Run run) implements Section {
-    private static final double FLOPS = ViTConfig.vitBase16().flopsPerImage();
+    private static final double FLOPS = VitBase16.flopsPerImage();
 
     private static int batch(JmhResult r) {
         return Integer.parseInt(r.param("batch"));

@@ -9,7 +9,6 @@ import static dev.vectorvit.jmh.report.Text.sci;
 
 import dev.vectorvit.jmh.report.PeersData.Cold;
 import dev.vectorvit.jmh.report.PeersData.Latency;
-import dev.vectorvit.model.ViTConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ record VitPeersSection(PeersData data, Run run) implements Section {
         md.append("One torchvision `vit_b_16` with seeded random weights (jmh/peers/export.py), saved as timm-layout "
                 + "safetensors for vectorvit, ONNX for ONNX Runtime and a state dict for PyTorch; one fixed input of 8 "
                 + "normalized 224 x 224 images fed unchanged to all three. FP32 throughout, "
-                + fmt(ViTConfig.vitBase16().flopsPerImage() / 1e9, 2) + " GFLOP per image.\n\n");
+                + fmt(VitBase16.flopsPerImage() / 1e9, 2) + " GFLOP per image.\n\n");
         Map<String, Object> engines = data.vit.get("engines") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
         for (String e : data.engines()) {
             md.append("- **").append(NAMES.get(e)).append("**: ").append(describe(e, engines.get(e))).append('\n');
