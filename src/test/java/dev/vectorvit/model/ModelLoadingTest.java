@@ -433,7 +433,8 @@ final class ModelLoadingTest {
 
         ViTConfig large = TimmViT.config(Map.of("architecture", "vit_large_patch14_224"),
                 Map.of("input_size", List.of(3L, 196L, 196L), "num_classes", 10L), "config.json");
-        assertEquals(196, large.imageSize(), "pretrained_cfg.input_size wins over the name");
+        assertEquals(List.of(196, 196), List.of(large.imageHeight(), large.imageWidth()),
+                "pretrained_cfg.input_size wins over the name");
         assertEquals(14, large.patchSize());
         assertEquals(1024, large.hidden());
         assertEquals(24, large.layers());
