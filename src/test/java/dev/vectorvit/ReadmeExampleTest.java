@@ -38,7 +38,7 @@ final class ReadmeExampleTest {
             for (Prediction p : model.classify(List.of(image), 5).getFirst()) {
                 System.out.printf("%.4f  %s%n", p.probability(), p.label());
             }
-            // Tensors you prepared yourself: float32 NCHW, already normalized, batch x 3 x size x size.
+            // Tensors you prepared yourself: float32 NCHW, already normalized, batch x 3 x height x width.
             int batch = tensors.length / model.config().imageFloats();
             return model.logits(tensors, batch); // batch x classes, one row per image
         }

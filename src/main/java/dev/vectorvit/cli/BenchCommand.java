@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
 
 /** {@code vit bench}: latency, throughput and memory of the forward pass. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Time the forward pass. Without --model it runs ViT-B/16 (224x224, 1000 classes) on "
-                + "deterministic random weights made in memory: no files needed."})
+        description = {"Time the forward pass. Without --model it runs ViT-B/16 (224x224 unless --image-size, 1000 "
+                + "classes) on deterministic random weights made in memory: no files needed."})
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -62,20 +62,20 @@ final class BenchCommand implements Callable<Integer> {
         if (warmup < 0) {
             throw new CommandLine.ParameterException(cl, "--warmup must be >= 0, got " + warmup);
         }
-        ViTModel.Options options = common.options(cl);
         PrintWriter err = cl.getErr();
         long jvmStart = ProcessClock.startMillis();
         long mainStart = System.currentTimeMillis();
 
         long t0 = System.nanoTime();
-        try (ViTModel m = model != null ? ViTModel.load(model, options) : ViTModel.random(ViTConfig.vitBase16(), 42, options);
-             InferenceSession session = m.newSession(options.threads());
+        try (ViTModel m = common.load(cl, model);
+             InferenceSession session = m.newSession(m.options().threads());
              Arena arena = Arena.ofShared()) {
             double loadMs = (System.nanoTime() - t0) / 1e6;
             ViTConfig c = m.config();
             String what = model != null ? model.toString() : "ViT-B/16, random weights";
-            progress(err, "vit bench: " + what + ", batch " + batch + ", " + options.threads() + " threads, "
-                    + Simd.describe() + "; loaded in " + fmt(loadMs) + " ms");
+            progress(err, "vit bench: " + what + ", " + c.imageHeight() + "x" + c.imageWidth() + ", batch " + batch
+                    + ", " + m.options().threads() + " threads, " + Simd.describe() + "; loaded in " + fmt(loadMs)
+                    + " ms");
 
             MemorySegment input = Memory.floats(arena, (long) batch * c.imageFloats());
             SplittableRandom r = new SplittableRandom(7);
@@ -107,8 +107,8 @@ final class BenchCommand implements Callable<Integer> {
             double gflops = m.flopsPerImage() * batch / (median / 1e3) / 1e9;
             long peakRss = peakRssBytes();
             GemmBlocking blocking = GemmBlocking.forThisMachine();
-            Result res = new Result(what, batch, options.threads(), Simd.describe(), blocking.describe(),
-                    blocking.json(), iterations, median, ms[0],
+            Result res = new Result(what, c.imageHeight(), c.imageWidth(), c.tokens(), batch, m.options().threads(),
+                    Simd.describe(), blocking.describe(), blocking.json(), iterations, median, ms[0],
                     ms[ms.length - 1], p10, p90, imagesPerSecond, gflops, m.flopsPerImage() / 1e9,
                     mainStart - jvmStart, loadMs, firstMs, firstDone - jvmStart, peakRss);
             cl.getOut().println(json ? res.json() : res.report());
@@ -163,15 +163,16 @@ final class BenchCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.1f", v);
     }
 
-    record Result(String model, int batch, int threads, String kernels, String gemm, String gemmJson, int iterations,
-                  double medianMs, double minMs,
-                  double maxMs, double p10Ms, double p90Ms, double imagesPerSecond, double gflops, double gflopPerImage,
+    record Result(String model, int imageHeight, int imageWidth, int tokens, int batch, int threads, String kernels,
+                  String gemm, String gemmJson, int iterations, double medianMs, double minMs, double maxMs,
+                  double p10Ms, double p90Ms, double imagesPerSecond, double gflops, double gflopPerImage,
                   long jvmStartMs, double loadMs, double firstForwardMs, long firstLogitsSinceJvmStartMs,
                   long peakRssBytes) {
 
         String report() {
             return String.join("\n",
                     "model            " + model,
+                    "image            " + imageHeight + "x" + imageWidth + " (" + tokens + " tokens)",
                     "batch / threads  " + batch + " / " + threads + "  (" + kernels + ")",
                     "gemm             " + gemm,
                     "latency          median " + fmt(medianMs) + " ms  (min " + fmt(minMs) + ", p10 " + fmt(p10Ms)
@@ -185,15 +186,15 @@ final class BenchCommand implements Callable<Integer> {
 
         String json() {
             return String.format(Locale.ROOT,
-                    "{\"model\":%s,\"batch\":%d,\"threads\":%d,\"kernels\":%s,\"gemm\":%s,\"iterations\":%d,"
+                    "{\"model\":%s,\"image_height\":%d,\"image_width\":%d,\"tokens\":%d,\"batch\":%d,\"threads\":%d,"
+                            + "\"kernels\":%s,\"gemm\":%s,\"iterations\":%d,"
                             + "\"median_ms\":%.3f,\"min_ms\":%.3f,\"max_ms\":%.3f,\"p10_ms\":%.3f,\"p90_ms\":%.3f,"
                             + "\"images_per_s\":%.3f,\"gflops\":%.2f,\"gflop_per_image\":%.4f,\"jvm_start_ms\":%d,"
                             + "\"load_ms\":%.1f,\"first_forward_ms\":%.1f,\"first_logits_since_jvm_start_ms\":%d,"
                             + "\"peak_rss_bytes\":%d}",
-                    Json.quote(model), batch, threads, Json.quote(kernels), gemmJson, iterations, medianMs, minMs, maxMs, p10Ms,
-                    p90Ms,
-                    imagesPerSecond, gflops, gflopPerImage, jvmStartMs, loadMs, firstForwardMs, firstLogitsSinceJvmStartMs,
-                    peakRssBytes);
+                    Json.quote(model), imageHeight, imageWidth, tokens, batch, threads, Json.quote(kernels), gemmJson,
+                    iterations, medianMs, minMs, maxMs, p10Ms, p90Ms, imagesPerSecond, gflops, gflopPerImage, jvmStartMs,
+                    loadMs, firstForwardMs, firstLogitsSinceJvmStartMs, peakRssBytes);
         }
     }
 }

@@ -37,7 +37,7 @@ final class ClassifyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "give image files or folders");
         }
         folder.validate(cl, ".jsonl");
-        try (ViTModel m = folder.load(common.options(cl))) {
+        try (ViTModel m = folder.load(cl, common)) {
             Common.require(cl, m, Output.LOGITS);
             Results results = folder.output == null ? new TextResults(cl.getOut(), m, top)
                     : JsonLines.toFile(folder.output, logits -> members(m.top(logits, top)));

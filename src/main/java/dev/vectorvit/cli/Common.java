@@ -1,19 +1,28 @@
 package dev.vectorvit.cli;
 
+import dev.vectorvit.model.ModelSource;
 import dev.vectorvit.model.Output;
 import dev.vectorvit.model.ViTConfig;
 import dev.vectorvit.model.ViTModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** Options every command shares. */
 final class Common {
+    /** N or HxW, each side at most 9 digits (so that it is an int). */
+    private static final Pattern SIZE = Pattern.compile("(-?\\d{1,9})(?:x(-?\\d{1,9}))?");
+
     @Option(names = "--threads", paramLabel = "N", description = "Threads per forward pass (default: available processors, ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--image-size", paramLabel = "N", description = "Run the model on N x N images, a multiple of its "
-            + "patch size, its position embeddings resampled at load (default: the model's own size).")
-    Integer imageSize;
+    @Option(names = "--image-size", paramLabel = "N|HxW", description = "Run the model on N x N images, or H x W "
+            + "(e.g. 224x320: resized to exactly that, no crop), multiples of its patch size, its position embeddings "
+            + "resampled at load (default: the model's own size).")
+    String imageSize;
 
     ViTModel.Options options(CommandLine cl) {
         if (threads < 1) {
@@ -23,8 +32,35 @@ final class Common {
         if (imageSize == null) {
             return options;
         }
-        requirePositive(cl, "--image-size", imageSize);
-        return options.withImageSize(imageSize);
+        Matcher m = SIZE.matcher(imageSize);
+        if (!m.matches()) {
+            throw new CommandLine.ParameterException(cl, "--image-size must be N or HxW (e.g. 224 or 224x320), got '"
+                    + imageSize + "'");
+        }
+        int height = Integer.parseInt(m.group(1)), width = m.group(2) == null ? height : Integer.parseInt(m.group(2));
+        if (height < 1 || width < 1) {
+            throw new CommandLine.ParameterException(cl, "--image-size must be >= 1, got " + imageSize);
+        }
+        return options.withImageSize(height, width);
+    }
+
+    /**
+     * The model of {@code dir} (null: ViT-B/16 on random weights) with these options; an image size it cannot
+     * run at is a usage error, found on its config before the weights load.
+     */
+    ViTModel load(CommandLine cl, Path dir) throws IOException {
+        ViTModel.Options options = options(cl);
+        ViTConfig b16 = dir == null ? ViTConfig.vitBase16() : null;
+        if (imageSize != null) {
+            try {
+                (b16 != null ? b16 : ModelSource.read(dir).config()).withImageSize(options.imageHeight(),
+                        options.imageWidth());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, "--image-size " + imageSize + ": "
+                        + (b16 != null ? "ViT-B/16" : dir) + " cannot run at it: " + e.getMessage());
+            }
+        }
+        return b16 != null ? ViTModel.random(b16, 42, options) : ViTModel.load(dir, options);
     }
 
     /** The shape of one image's {@code output}: [classes], [hidden] or [tokens, hidden]. */

@@ -49,7 +49,7 @@ final class EmbedCommand implements Callable<Integer> {
         }
         folder.validate(cl, ".jsonl", ".npy");
         Output output = tokens ? Output.TOKENS : Output.EMBEDDING;
-        try (ViTModel m = folder.load(common.options(cl))) {
+        try (ViTModel m = folder.load(cl, common)) {
             Common.require(cl, m, output);
             if (tensors) {
                 input.run(m, output, normalize, folder.batch, folder.output);

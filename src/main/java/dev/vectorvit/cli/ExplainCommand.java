@@ -75,8 +75,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (output != null) {
             requireDistinctPictures(cl);
         }
-        ViTModel.Options options = common.options(cl);
-        try (ViTModel m = ViTModel.load(model, options); Arena arena = Arena.ofShared()) {
+        try (ViTModel m = common.load(cl, model); Arena arena = Arena.ofShared()) {
             ViTConfig c = m.config();
             MemorySegment tensors = null;
             int n = images.size();
@@ -87,7 +86,7 @@ final class ExplainCommand implements Callable<Integer> {
             }
             // The picture undoes the normalization the model folder asks for, whatever made the tensors.
             ImagePreprocessing pre = m.preprocessing();
-            int grid = c.imageSize() / c.patchSize(), cells = grid * grid;
+            int cells = c.patches();
             long perImage = (long) c.heads() * c.tokens() * c.tokens();
             MemorySegment all = attention == null ? null : Memory.floats(arena, (long) c.layers() * n * perImage);
             float[] rolled = new float[Math.multiplyExact(n, cells)];
@@ -117,7 +116,7 @@ final class ExplainCommand implements Callable<Integer> {
                 Npy.write(attention, all, 0, new long[] {c.layers(), n, c.heads(), c.tokens(), c.tokens()});
             }
             if (rollout != null) {
-                Npy.write(rollout, Memory.copyOf(arena, rolled), 0, new long[] {n, grid, grid});
+                Npy.write(rollout, Memory.copyOf(arena, rolled), 0, new long[] {n, c.gridHeight(), c.gridWidth()});
             }
         }
         return 0;

@@ -1,7 +1,6 @@
 package dev.vectorvit.cli;
 
 import dev.vectorvit.io.Images;
-import dev.vectorvit.model.ViTConfig;
 import dev.vectorvit.model.ViTModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -58,9 +57,9 @@ final class FolderOptions {
         }
     }
 
-    /** The model of --model or --random-weights. */
-    ViTModel load(ViTModel.Options options) throws IOException {
-        return randomWeights ? ViTModel.random(ViTConfig.vitBase16(), 42, options) : ViTModel.load(model, options);
+    /** The model of --model or --random-weights, with the {@code common} options. */
+    ViTModel load(CommandLine cl, Common common) throws IOException {
+        return common.load(cl, randomWeights ? null : model);
     }
 
     /** The output's suffix, lower case, with its dot ("" without one). */

@@ -34,7 +34,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "give --output FILE.npy");
         }
         folder.validate(cl, ".npy");
-        try (ViTModel m = folder.load(common.options(cl))) {
+        try (ViTModel m = folder.load(cl, common)) {
             Common.require(cl, m, Output.LOGITS);
             if (tensors) {
                 input.run(m, Output.LOGITS, false, folder.batch, folder.output);

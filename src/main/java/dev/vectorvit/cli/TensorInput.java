@@ -41,7 +41,7 @@ final class TensorInput {
     Tensors read(ViTConfig c, Arena arena) throws IOException {
         NpyArray array = Npy.read(file);
         long[] shape = array.shape();
-        long[] want = {-1, c.channels(), c.imageSize(), c.imageSize()};
+        long[] want = {-1, c.channels(), c.imageHeight(), c.imageWidth()};
         if (shape.length != 4 || shape[0] < 1 || shape[1] != want[1] || shape[2] != want[2] || shape[3] != want[3]) {
             throw new FormatException(array.source() + ": shape " + Arrays.toString(shape) + " is not [N, " + want[1]
                     + ", " + want[2] + ", " + want[3] + "] as the model needs");

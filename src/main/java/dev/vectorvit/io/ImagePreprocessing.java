@@ -208,15 +208,15 @@ public final class ImagePreprocessing {
      *
      * @param preprocessorConfig the parsed JSON object (numbers Long or Double, arrays List); null or
      *                           an absent key means the processor's default, a JSON null likewise
-     * @param imageSizeFromModelConfig the model's {@code image_size}: ViTImageProcessor's target when
-     *                           {@code size} is absent
+     * @param modelHeight        the model's {@code image_size} (height): with {@code modelWidth}
+     *                           ViTImageProcessor's target when {@code size} is absent
+     * @param modelWidth         the model's image width
      * @param source             names the file in error messages
      * @throws FormatException naming the key of a value of the wrong type or out of range, or an
      *                         unsupported processor (naming the supported ones)
      */
-    public static ImagePreprocessing huggingFace(Map<String, Object> preprocessorConfig,
-                                                 int imageSizeFromModelConfig, String source)
-            throws FormatException {
+    public static ImagePreprocessing huggingFace(Map<String, Object> preprocessorConfig, int modelHeight,
+                                                 int modelWidth, String source) throws FormatException {
         Json json = new Json(source, preprocessorConfig);
         HuggingFaceProcessor proc = HuggingFaceProcessor.of(json);
         boolean crop = json.bool("do_center_crop", proc.crops);
@@ -226,7 +226,8 @@ public final class ImagePreprocessing {
         boolean resize = json.bool("do_resize", true);
         Object size = json.get("size");
         int[] resized = size == null && proc == HuggingFaceProcessor.VIT
-                ? square(json, "image_size (of the model config)", imageSizeFromModelConfig)
+                ? new int[] {json.side("image_size (of the model config)", modelHeight),
+                        json.side("image_size (of the model config)", modelWidth)}
                 : size(json, proc, size == null ? (long) proc.size : size);
         boolean edge = resized.length == 1;
         ResizeMode mode;
@@ -324,29 +325,32 @@ public final class ImagePreprocessing {
      * does (bicubic, 0.875, "center", ImageNet mean and std). Values are always rescaled by 1/255.
      *
      * @param pretrainedCfg the parsed JSON object; null or an absent key (or a JSON null) means the default
-     * @param imageSize     the target size when {@code input_size} is absent
+     * @param modelHeight   the target height when {@code input_size} is absent
+     * @param modelWidth    the target width when {@code input_size} is absent
      * @param source        names the file in error messages
      * @throws FormatException naming the key of a value of the wrong type or out of range, a crop mode
      *                         other than "center", a non-square input size, or a {@code crop_pct} above 1
      */
-    public static ImagePreprocessing timm(Map<String, Object> pretrainedCfg, int imageSize, String source)
-            throws FormatException {
+    public static ImagePreprocessing timm(Map<String, Object> pretrainedCfg, int modelHeight, int modelWidth,
+                                          String source) throws FormatException {
         Json json = new Json(source, pretrainedCfg);
         Object inputSize = json.get("input_size");
-        int size;
+        int h;
+        int w;
         if (inputSize == null) {
-            size = json.side("image size (no input_size)", imageSize);
+            h = json.side("image size (no input_size)", modelHeight);
+            w = json.side("image size (no input_size)", modelWidth);
         } else {
             if (!(inputSize instanceof List<?> chw) || chw.size() != 3 || json.side("input_size", chw.get(0)) != 3) {
                 throw new FormatException(source + ": input_size must be [3, height, width], got " + inputSize);
             }
-            int h = json.side("input_size", chw.get(1));
-            int w = json.side("input_size", chw.get(2));
-            if (h != w) {
-                // timm resizes non-square targets with its own ResizeKeepRatio, which is not reproduced here.
-                throw new FormatException(source + ": input_size " + inputSize + " is not square (not supported)");
-            }
-            size = h;
+            h = json.side("input_size", chw.get(1));
+            w = json.side("input_size", chw.get(2));
+        }
+        if (h != w) {
+            // timm resizes non-square targets with its own ResizeKeepRatio, which is not reproduced here.
+            throw new FormatException(source + ": " + (inputSize == null ? "image size " + h + "x" + w
+                    : "input_size " + inputSize) + " is not square (not supported)");
         }
         Object interp = json.get("interpolation");
         Interpolation interpolation = switch (interp) {
@@ -369,7 +373,7 @@ public final class ImagePreprocessing {
         float[] mean = json.triple("mean", IMAGENET_MEAN);
         float[] std = json.triple("std", IMAGENET_STD);
         json.nonZero("std", std);
-        return new ImagePreprocessing(size, size, ResizeMode.SHORTER_SIDE_THEN_CENTER_CROP, interpolation,
+        return new ImagePreprocessing(h, w, ResizeMode.SHORTER_SIDE_THEN_CENTER_CROP, interpolation,
                 cropPct, 1.0 / 255, mean, std);
     }
 

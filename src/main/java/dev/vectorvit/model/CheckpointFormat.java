@@ -28,15 +28,15 @@ public interface CheckpointFormat {
     /** The folder's preprocessing settings (preprocessor_config.json, timm's pretrained_cfg), or null. */
     Map<String, Object> preprocessorConfig(Path dir, Map<String, Object> config, String src) throws IOException;
 
-    /** The preprocessing those settings ask for, at the model's input size. */
-    ImagePreprocessing preprocessing(ModelSource source, int imageSize) throws FormatException;
+    /** The preprocessing those settings ask for; where they name no size, the config's image size. */
+    ImagePreprocessing preprocessing(ModelSource source) throws FormatException;
 
     /**
-     * The input size a model of this format runs at unless told otherwise: the config's image size (the
-     * one its position embeddings were trained at).
+     * The model at the input size a model of this format runs at unless told otherwise: the config's image
+     * size (the one its position embeddings were trained at).
      */
-    default int imageSize(ModelSource source) throws FormatException {
-        return source.config().imageSize();
+    default ViTConfig runConfig(ModelSource source) throws FormatException {
+        return source.config();
     }
 
     /**

@@ -74,7 +74,7 @@ final class Clip implements TowerFormat {
         TowerWeights tower = new TowerWeights(w.copy(MODEL + "pre_layrnorm.weight", d),
                 w.copy(MODEL + "pre_layrnorm.bias", d),
                 projection > 0 ? w.linear("visual_projection.weight", projection, d) : null, null);
-        return new ViTWeights(w.copy(e + "class_embedding", d), w.copy(e + "position_embedding.weight", c.tokens(), d),
+        return new ViTWeights(w.copy(e + "class_embedding", d), w.positionTable(e + "position_embedding.weight"),
                 w.linear(e + "patch_embedding.weight", d, c.channels(), p, p), null, layers,
                 w.copy(MODEL + "post_layernorm.weight", d), w.copy(MODEL + "post_layernorm.bias", d),
                 new ViTWeights.Linear[0], tower);

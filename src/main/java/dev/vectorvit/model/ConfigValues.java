@@ -50,15 +50,16 @@ final class ConfigValues {
             classes = intValue(j, "num_labels", 2, src);
         }
         String act = j.containsKey("hidden_act") ? Json.string(j.get("hidden_act"), "hidden_act", src) : "gelu";
-        int image = intValue(j, "image_size", 224, src), patch = intValue(j, "patch_size", 16, src);
+        int[] image = imageSize(j, "image_size", 224, 224, src);
+        int patch = intValue(j, "patch_size", 16, src);
         int channels = intValue(j, "num_channels", 3, src), hidden = intValue(j, "hidden_size", 768, src);
         int layers = intValue(j, "num_hidden_layers", 12, src), heads = intValue(j, "num_attention_heads", 12, src);
         int mlp = intValue(j, "intermediate_size", 3072, src);
         float eps = (float) doubleValue(j, "layer_norm_eps", 1e-12, src);
         Activation activation = activation(act, src);
         List<String> names = labels;
-        return build(src, () -> new ViTConfig(image, patch, channels, hidden, layers, heads, mlp, classes, eps,
-                activation, names, prefixTokens, classifier, tower));
+        return build(src, () -> new ViTConfig(image[0], image[1], patch, channels, hidden, layers, heads, mlp, classes,
+                eps, activation, names, prefixTokens, classifier, tower));
     }
 
     /**
@@ -97,10 +98,37 @@ final class ConfigValues {
     }
 
     static int intValue(Map<String, Object> j, String key, int fallback, String src) throws FormatException {
-        if (!j.containsKey(key) || j.get(key) == null || j.get(key) == Json.NULL) {
-            return fallback;
+        return absent(j, key) ? fallback : positive(j.get(key), key, src);
+    }
+
+    /**
+     * An image size {height, width}: one integer for a square, or a [height, width] list, both of which
+     * transformers' configs and timm's img_size accept.
+     */
+    static int[] imageSize(Map<String, Object> j, String key, int fallbackHeight, int fallbackWidth, String src)
+            throws FormatException {
+        if (absent(j, key)) {
+            return new int[] {fallbackHeight, fallbackWidth};
         }
-        long v = Json.integer(j.get(key), key, src);
+        if (!(j.get(key) instanceof List<?>)) {
+            int side = positive(j.get(key), key, src);
+            return new int[] {side, side};
+        }
+        List<Object> hw = Json.array(j.get(key), key, src);
+        if (hw.size() != 2) {
+            throw new FormatException(src + ": " + key + " must be an integer or [height, width], got " + hw.size()
+                    + " values");
+        }
+        return new int[] {positive(hw.get(0), key + "[0]", src), positive(hw.get(1), key + "[1]", src)};
+    }
+
+    private static boolean absent(Map<String, Object> j, String key) {
+        return !j.containsKey(key) || j.get(key) == null || j.get(key) == Json.NULL;
+    }
+
+    /** An integer in 1..Integer.MAX_VALUE. */
+    static int positive(Object value, String key, String src) throws FormatException {
+        long v = Json.integer(value, key, src);
         if (v < 1 || v > Integer.MAX_VALUE) {
             throw new FormatException(src + ": " + key + " = " + v + " is out of range");
         }
@@ -109,7 +137,7 @@ final class ConfigValues {
 
     static double doubleValue(Map<String, Object> j, String key, double fallback, String src)
             throws FormatException {
-        if (!j.containsKey(key) || j.get(key) == null || j.get(key) == Json.NULL) {
+        if (absent(j, key)) {
             return fallback;
         }
         return Json.number(j.get(key), key, src);

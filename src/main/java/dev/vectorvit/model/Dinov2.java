@@ -102,16 +102,20 @@ final class Dinov2 implements CheckpointFormat {
         return HuggingFaceViT.preprocessorFile(dir);
     }
 
-    /** The size the image processor makes, if its preprocessor_config.json says; the config's otherwise. */
+    /** At the size the image processor makes, if its preprocessor_config.json says; the config's otherwise. */
     @Override
-    public int imageSize(ModelSource source) throws FormatException {
-        return source.preprocessing() == null ? source.config().imageSize()
-                : preprocessing(source, source.config().imageSize()).height();
+    public ViTConfig runConfig(ModelSource source) throws FormatException {
+        if (source.preprocessing() == null) {
+            return source.config();
+        }
+        ImagePreprocessing pre = preprocessing(source);
+        return ConfigValues.build(source.dir().toString(),
+                () -> source.config().withImageSize(pre.height(), pre.width()));
     }
 
     @Override
-    public ImagePreprocessing preprocessing(ModelSource source, int imageSize) throws FormatException {
-        return HuggingFaceViT.huggingFacePreprocessing(source, imageSize);
+    public ImagePreprocessing preprocessing(ModelSource source) throws FormatException {
+        return HuggingFaceViT.huggingFacePreprocessing(source);
     }
 
     @Override

@@ -14,7 +14,7 @@ interface HuggingFaceFormat extends CheckpointFormat {
     }
 
     @Override
-    default ImagePreprocessing preprocessing(ModelSource source, int imageSize) throws FormatException {
-        return HuggingFaceViT.huggingFacePreprocessing(source, imageSize);
+    default ImagePreprocessing preprocessing(ModelSource source) throws FormatException {
+        return HuggingFaceViT.huggingFacePreprocessing(source);
     }
 }

@@ -72,8 +72,9 @@ final class HuggingFaceViT implements HuggingFaceFormat {
         return Files.isRegularFile(pre) ? Json.object(Json.parse(pre), "preprocessor config", pre.toString()) : null;
     }
 
-    static ImagePreprocessing huggingFacePreprocessing(ModelSource source, int imageSize) throws FormatException {
-        return ImagePreprocessing.huggingFace(source.preprocessing(), imageSize,
+    static ImagePreprocessing huggingFacePreprocessing(ModelSource source) throws FormatException {
+        ViTConfig c = source.config();
+        return ImagePreprocessing.huggingFace(source.preprocessing(), c.imageHeight(), c.imageWidth(),
                 source.dir().resolve("preprocessor_config.json").toString());
     }
 

@@ -20,18 +20,18 @@ record PatchEmbedding(ViTConfig c, ViTWeights w) implements Stage {
 
     @Override
     public void run(Workspace ws) {
-        int p = c.patchSize(), g = c.imageSize() / p, size = c.imageSize(), pf = c.patchFloats();
+        int p = c.patchSize(), gw = c.gridWidth(), ih = c.imageHeight(), iw = c.imageWidth(), pf = c.patchFloats();
         int t = c.tokens(), d = c.hidden(), np = c.patches(), k = c.prefixTokens();
         MemorySegment input = ws.input, patches = ws.buffer(Buffer.PATCHES), x = ws.buffer(Buffer.X);
         long rowBytes = (long) p * Float.BYTES;
         // Unfold: patch (py, px) of channel ch becomes p rows of p floats in the patch's row of the matrix.
         for (int b = 0; b < ws.batch; b++) {
             for (int ch = 0; ch < c.channels(); ch++) {
-                for (int y = 0; y < size; y++) {
-                    long src = ws.inputOffset + (((long) b * c.channels() + ch) * size + y) * size;
+                for (int y = 0; y < ih; y++) {
+                    long src = ws.inputOffset + (((long) b * c.channels() + ch) * ih + y) * iw;
                     int py = y / p, ky = y % p;
-                    for (int px = 0; px < g; px++) {
-                        long dst = ((long) b * np + (long) py * g + px) * pf + ((long) ch * p + ky) * p;
+                    for (int px = 0; px < gw; px++) {
+                        long dst = ((long) b * np + (long) py * gw + px) * pf + ((long) ch * p + ky) * p;
                         MemorySegment.copy(input, (src + (long) px * p) * Float.BYTES, patches, dst * Float.BYTES, rowBytes);
                     }
                 }

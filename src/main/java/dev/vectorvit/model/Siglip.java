@@ -93,7 +93,7 @@ final class Siglip implements TowerFormat {
         int d = c.hidden(), p = c.patchSize();
         String e = model + "embeddings.";
         AttentionPooling pooling = c.tower().kind() == Tower.Kind.SIGLIP ? head(w, c) : null;
-        return new ViTWeights(MemorySegment.NULL, w.copy(e + "position_embedding.weight", c.tokens(), d),
+        return new ViTWeights(MemorySegment.NULL, w.positionTable(e + "position_embedding.weight"),
                 w.linear(model + PATCH, d, c.channels(), p, p),
                 w.copy(e + "patch_embedding.bias", d), layers,
                 w.copy(model + "post_layernorm.weight", d), w.copy(model + "post_layernorm.bias", d),

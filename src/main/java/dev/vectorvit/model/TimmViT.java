@@ -49,13 +49,16 @@ final class TimmViT implements CheckpointFormat {
     }
 
     @Override
-    public ImagePreprocessing preprocessing(ModelSource source, int imageSize) throws FormatException {
-        return ImagePreprocessing.timm(source.preprocessing(), imageSize, source.configFile() + " pretrained_cfg");
+    public ImagePreprocessing preprocessing(ModelSource source) throws FormatException {
+        ViTConfig c = source.config();
+        return ImagePreprocessing.timm(source.preprocessing(), c.imageHeight(), c.imageWidth(),
+                source.configFile() + " pretrained_cfg");
     }
 
     /** The config from the architecture name, pretrained_cfg and model_args, each overriding the one before. */
     static ViTConfig config(Map<String, Object> j, Map<String, Object> pretrained, String src) throws FormatException {
-        int image = 224, patch = 16, dim = 768, depth = 12, heads = 12;
+        int[] image = {224, 224};
+        int patch = 16, dim = 768, depth = 12, heads = 12;
         double mlpRatio = 4;
         if (j.containsKey("architecture")) {
             String arch = Json.string(j.get("architecture"), "architecture", src);
@@ -72,7 +75,8 @@ final class TimmViT implements CheckpointFormat {
                 depth = size[1];
                 heads = size[2];
                 patch = nameNumber(m.group(2), "patch size", arch, src);
-                image = nameNumber(m.group(3), "image size", arch, src);
+                int side = nameNumber(m.group(3), "image size", arch, src);
+                image = new int[] {side, side};
             } else if (!j.containsKey("model_args")) {
                 throw new FormatException(src + ": timm architecture '" + arch
                         + "' is not a vit_{tiny,small,base,large,huge}_patchP_S name and there are no model_args");
@@ -81,12 +85,13 @@ final class TimmViT implements CheckpointFormat {
         if (pretrained != null && pretrained.get("input_size") instanceof List<?>) {
             List<Object> in = Json.array(pretrained.get("input_size"), "pretrained_cfg.input_size", src);
             if (in.size() == 3) {
-                image = (int) Json.integer(in.get(2), "pretrained_cfg.input_size[2]", src);
+                image = new int[] {ConfigValues.positive(in.get(1), "pretrained_cfg.input_size[1]", src),
+                        ConfigValues.positive(in.get(2), "pretrained_cfg.input_size[2]", src)};
             }
         }
         if (j.get("model_args") instanceof Map<?, ?>) {
             Map<String, Object> a = Json.object(j.get("model_args"), "model_args", src);
-            image = ConfigValues.intValue(a, "img_size", image, src);
+            image = ConfigValues.imageSize(a, "img_size", image[0], image[1], src);
             patch = ConfigValues.intValue(a, "patch_size", patch, src);
             dim = ConfigValues.intValue(a, "embed_dim", dim, src);
             depth = ConfigValues.intValue(a, "depth", depth, src);
@@ -102,10 +107,11 @@ final class TimmViT implements CheckpointFormat {
                 labels.add(Json.string(o, "label_names[" + labels.size() + "]", src));
             }
         }
-        int s = image, p = patch, d = dim, l = depth, h = heads, mlp = (int) Math.round(dim * mlpRatio);
+        int h = image[0], w = image[1], p = patch, d = dim, l = depth, n = heads;
+        int mlp = (int) Math.round(dim * mlpRatio);
         List<String> names = labels;
-        return ConfigValues.build(src, () -> new ViTConfig(s, p, 3, d, l, h, mlp, classes, 1e-6f, Activation.GELU_ERF,
-                names));
+        return ConfigValues.build(src, () -> new ViTConfig(h, w, p, 3, d, l, n, mlp, classes, 1e-6f,
+                Activation.GELU_ERF, names, 1, Classifier.CLASS_TOKEN, Tower.VIT));
     }
 
     /** A number in a timm architecture name, which the name's digits may take beyond an int. */

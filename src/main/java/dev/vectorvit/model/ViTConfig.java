@@ -7,11 +7,12 @@ import java.util.Objects;
 import java.util.RandomAccess;
 
 /**
- * The dimensions of a Vision Transformer of the standard family (ViT-B/16 and its relatives): square
- * images cut into square patches, prefix tokens (the class token, DeiT's distillation token), learned
- * position embeddings over every token, pre-norm encoder blocks and a classifier on the prefix tokens.
+ * The dimensions of a Vision Transformer of the standard family (ViT-B/16 and its relatives): images
+ * cut into square patches, prefix tokens (the class token, DeiT's distillation token), learned position
+ * embeddings over every token, pre-norm encoder blocks and a classifier on the prefix tokens.
  *
- * @param imageSize    input height and width in pixels
+ * @param imageHeight  input height in pixels, a multiple of the patch size
+ * @param imageWidth   input width in pixels, a multiple of the patch size
  * @param patchSize    patch height and width
  * @param channels     input channels (3)
  * @param hidden       embedding width D
@@ -26,18 +27,18 @@ import java.util.RandomAccess;
  * @param classifier   the head on the prefix tokens, or none (then {@code classes} is 0)
  * @param tower        which tower of the family (ViT, CLIP, SigLIP): its pre-norm, tokens and pooled output
  */
-public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlp,
-                        int classes, float eps, Activation activation, List<String> labels, int prefixTokens,
+public record ViTConfig(int imageHeight, int imageWidth, int patchSize, int channels, int hidden, int layers, int heads,
+                        int mlp, int classes, float eps, Activation activation, List<String> labels, int prefixTokens,
                         Classifier classifier, Tower tower) {
 
-    /** The original ViT: one class token and a linear head on it. */
+    /** The original ViT on {@code imageSize x imageSize} images: one class token and a linear head on it. */
     public ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlp,
                      int classes, float eps, Activation activation, List<String> labels) {
         this(imageSize, patchSize, channels, hidden, layers, heads, mlp, classes, eps, activation, labels, 1,
                 Classifier.CLASS_TOKEN);
     }
 
-    /** A ViT or DeiT: the given prefix tokens and head. */
+    /** A ViT or DeiT on square images: the given prefix tokens and head. */
     public ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlp,
                      int classes, float eps, Activation activation, List<String> labels, int prefixTokens,
                      Classifier classifier) {
@@ -45,8 +46,17 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
                 prefixTokens, classifier, Tower.VIT);
     }
 
+    /** A tower of the family on square images. */
+    public ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlp,
+                     int classes, float eps, Activation activation, List<String> labels, int prefixTokens,
+                     Classifier classifier, Tower tower) {
+        this(imageSize, imageSize, patchSize, channels, hidden, layers, heads, mlp, classes, eps, activation, labels,
+                prefixTokens, classifier, tower);
+    }
+
     public ViTConfig {
-        positive("image size", imageSize);
+        positive("image height", imageHeight);
+        positive("image width", imageWidth);
         positive("patch size", patchSize);
         positive("channels", channels);
         positive("hidden size", hidden);
@@ -68,8 +78,9 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
             throw new IllegalArgumentException("prefix tokens must be >= " + minPrefix + " for the " + tower.kind()
                     + " tower and classifier heads " + classifier.heads() + ", got " + prefixTokens);
         }
-        if (imageSize % patchSize != 0) {
-            throw new IllegalArgumentException("image size " + imageSize + " is not a multiple of patch size " + patchSize);
+        if (imageHeight % patchSize != 0 || imageWidth % patchSize != 0) {
+            throw new IllegalArgumentException("image size " + imageHeight + "x" + imageWidth
+                    + " is not a multiple of patch size " + patchSize);
         }
         if (hidden % heads != 0) {
             throw new IllegalArgumentException("hidden size " + hidden + " is not a multiple of heads " + heads);
@@ -87,7 +98,7 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         } else {
             labels = List.copyOf(labels);
         }
-        long tokens = (long) (imageSize / patchSize) * (imageSize / patchSize) + prefixTokens;
+        long tokens = (long) (imageHeight / patchSize) * (imageWidth / patchSize) + prefixTokens;
         if (tokens * Math.max(hidden, mlp) > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException("model too large for one image's activations: " + tokens + " tokens");
         }
@@ -131,22 +142,27 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         }
     }
 
-    /** This model run on {@code size x size} images (its position embeddings resampled to the new grid at load). */
-    public ViTConfig withImageSize(int size) {
+    /** This model run on {@code height x width} images (its position embeddings resampled to the new grid at load). */
+    public ViTConfig withImageSize(int height, int width) {
         // Default labels are made again when asked, never copied: the class count may be huge.
-        return size == imageSize ? this : new ViTConfig(size, patchSize, channels, hidden, layers, heads, mlp, classes,
-                eps, activation, labels instanceof DefaultLabels ? null : labels, prefixTokens, classifier);
+        return height == imageHeight && width == imageWidth ? this : new ViTConfig(height, width, patchSize, channels,
+                hidden, layers, heads, mlp, classes, eps, activation, labels instanceof DefaultLabels ? null : labels,
+                prefixTokens, classifier, tower);
     }
 
-    /** Patches per image side. */
-    public int grid() {
-        return imageSize / patchSize;
+    /** Patch rows per image. */
+    public int gridHeight() {
+        return imageHeight / patchSize;
+    }
+
+    /** Patch columns per image. */
+    public int gridWidth() {
+        return imageWidth / patchSize;
     }
 
     /** Patches per image. */
     public int patches() {
-        int g = imageSize / patchSize;
-        return g * g;
+        return gridHeight() * gridWidth();
     }
 
     /** Tokens per image: the prefix tokens, then the patches (row-major). */
@@ -158,9 +174,9 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         return hidden / heads;
     }
 
-    /** Floats in one input image (channels x size x size). */
+    /** Floats in one input image (channels x height x width). */
     public int imageFloats() {
-        return channels * imageSize * imageSize;
+        return channels * imageHeight * imageWidth;
     }
 
     /** Floats in one unfolded patch (channels x patch x patch). */

@@ -2,6 +2,7 @@ package dev.vectorvit.model;
 
 import dev.vectorvit.io.FormatException;
 import dev.vectorvit.io.ImagePreprocessing;
+import dev.vectorvit.io.ImagePreprocessing.ResizeMode;
 import dev.vectorvit.io.Images;
 import dev.vectorvit.io.SafeTensors;
 import dev.vectorvit.tensor.Checks;
@@ -28,12 +29,13 @@ public final class ViTModel implements AutoCloseable {
     /**
      * @param threads             threads per forward pass (default: available processors)
      * @param workspaceLimitBytes most activation memory one session may take (default 4 GiB)
-     * @param imageSize           input height and width a loaded model runs at, or 0 for the format's default
-     *                            ({@link CheckpointFormat#imageSize})
+     * @param imageHeight         input height a loaded model runs at, or 0 (with {@code imageWidth} 0) for the
+     *                            format's default ({@link CheckpointFormat#runConfig})
+     * @param imageWidth          input width a loaded model runs at, or 0 for the format's default
      */
-    public record Options(int threads, long workspaceLimitBytes, int imageSize) {
+    public record Options(int threads, long workspaceLimitBytes, int imageHeight, int imageWidth) {
         public Options(int threads, long workspaceLimitBytes) {
-            this(threads, workspaceLimitBytes, 0);
+            this(threads, workspaceLimitBytes, 0, 0);
         }
 
         public Options {
@@ -43,8 +45,9 @@ public final class ViTModel implements AutoCloseable {
             if (workspaceLimitBytes < 1) {
                 throw new IllegalArgumentException("workspace limit must be >= 1 byte, got " + workspaceLimitBytes);
             }
-            if (imageSize < 0) {
-                throw new IllegalArgumentException("image size must be >= 1 (or 0 for the model's own), got " + imageSize);
+            if ((imageHeight | imageWidth) != 0 && (imageHeight < 1 || imageWidth < 1)) {
+                throw new IllegalArgumentException("image size must be >= 1 (or 0x0 for the model's own), got "
+                        + imageHeight + "x" + imageWidth);
             }
         }
 
@@ -53,19 +56,31 @@ public final class ViTModel implements AutoCloseable {
         }
 
         public Options withThreads(int n) {
-            return new Options(n, workspaceLimitBytes, imageSize);
+            return new Options(n, workspaceLimitBytes, imageHeight, imageWidth);
         }
 
         public Options withWorkspaceLimitBytes(long bytes) {
-            return new Options(threads, bytes, imageSize);
+            return new Options(threads, bytes, imageHeight, imageWidth);
+        }
+
+        /** {@link #withImageSize(int, int)} of a square. */
+        public Options withImageSize(int size) {
+            return withImageSize(size, size);
         }
 
         /**
-         * Runs a loaded model on {@code size x size} images (a multiple of the patch size): its position
-         * embeddings are resampled bicubically at load as Hugging Face's {@code interpolate_pos_encoding} does.
+         * Runs a loaded model on {@code height x width} images (multiples of the patch size): its position
+         * embeddings are resampled at load to (height / patch) x (width / patch) as Hugging Face's
+         * {@code interpolate_pos_encoding} does, and images are resized to exactly that size where the size
+         * is not square (no crop).
          */
-        public Options withImageSize(int size) {
-            return new Options(threads, workspaceLimitBytes, size);
+        public Options withImageSize(int height, int width) {
+            return new Options(threads, workspaceLimitBytes, height, width);
+        }
+
+        /** {@code c} at the size these options ask for, or as it is if they ask for none. */
+        ViTConfig apply(ViTConfig c) {
+            return imageHeight == 0 ? c : c.withImageSize(imageHeight, imageWidth);
         }
     }
 
@@ -95,17 +110,12 @@ public final class ViTModel implements AutoCloseable {
     public static ViTModel load(Path dir, Options options) throws IOException {
         ModelSource src = ModelSource.read(dir);
         // A size the caller asked for is an argument error if the model cannot run at it; the format's own, a file's.
-        ViTConfig run;
-        if (options.imageSize() > 0) {
-            try {
-                run = src.config().withImageSize(options.imageSize());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(dir + ": cannot run at image size " + options.imageSize() + ": "
-                        + e.getMessage(), e);
-            }
-        } else {
-            int size = src.format().imageSize(src);
-            run = ConfigValues.build(src.dir().toString(), () -> src.config().withImageSize(size));
+        ViTConfig own = src.format().runConfig(src), run;
+        try {
+            run = options.apply(own);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(dir + ": cannot run at image size " + options.imageHeight() + "x"
+                    + options.imageWidth() + ": " + e.getMessage(), e);
         }
         // The weights are packed or copied into the model's own memory, so the file is closed (unmapped) after.
         Arena arena = Arena.ofShared();
@@ -117,10 +127,14 @@ public final class ViTModel implements AutoCloseable {
         }
     }
 
-    /** A model of the given shape with deterministic random weights (benchmarks and demos, no files). */
+    /**
+     * A model of the given shape, at the options' image size if they ask for one, with deterministic random
+     * weights (benchmarks and demos, no files).
+     */
     public static ViTModel random(ViTConfig config, long seed, Options options) {
+        ViTConfig run = options.apply(config);
         Arena arena = Arena.ofShared();
-        return new ViTModel(config, ViTWeights.random(config, seed, arena), options, arena, null);
+        return new ViTModel(run, ViTWeights.random(run, seed, arena), options, arena, null);
     }
 
     public ViTConfig config() {
@@ -288,7 +302,7 @@ public final class ViTModel implements AutoCloseable {
         Checks.positive("batch", batch);
         if (images.length != (long) batch * config.imageFloats()) {
             throw new IllegalArgumentException(images.length + " floats for " + batch + " images of "
-                    + config.channels() + "x" + config.imageSize() + "x" + config.imageSize());
+                    + config.channels() + "x" + config.imageHeight() + "x" + config.imageWidth());
         }
     }
 
@@ -300,7 +314,7 @@ public final class ViTModel implements AutoCloseable {
      */
     public AttentionMaps attention(float[] images, int batch) {
         requireImages(images, batch);
-        int t = config.tokens(), grid = config.grid();
+        int t = config.tokens();
         long count = (long) config.layers() * batch * config.heads() * t * t;
         if (count > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("the attention of " + batch + " images is " + count
@@ -312,7 +326,7 @@ public final class ViTModel implements AutoCloseable {
             MemorySegment attention = Memory.floats(a, count);
             withSession(s -> s.forward(in, 0, batch, logits, 0, attention, 0));
             return new AttentionMaps(Memory.toArray(attention, 0, (int) count), config.layers(), batch,
-                    config.heads(), config.prefixTokens(), grid, grid);
+                    config.heads(), config.prefixTokens(), config.gridHeight(), config.gridWidth());
         }
     }
 
@@ -321,12 +335,12 @@ public final class ViTModel implements AutoCloseable {
         return attention(preprocess(images), images.size());
     }
 
-    /** The attention rollout of float32 NCHW images, [batch, grid, grid] (see {@link AttentionMaps#rollout}). */
+    /** The attention rollout of float32 NCHW images, [batch, patch rows, columns] ({@link AttentionMaps#rollout}). */
     public float[] rollout(float[] images, int batch) {
         return attention(images, batch).rollout();
     }
 
-    /** The attention rollout of image files, [images, grid, grid]. */
+    /** The attention rollout of image files, [images, patch rows, patch columns]. */
     public float[] rollout(List<Path> images) throws IOException {
         return attention(images).rollout();
     }
@@ -352,23 +366,32 @@ public final class ViTModel implements AutoCloseable {
 
     /**
      * The preprocessing the model's folder asks for (as its {@link CheckpointFormat} reads it), or Hugging
-     * Face's defaults (resize, mean and std 0.5) for random weights; scaled to the size the model runs at
+     * Face's defaults (resize, mean and std 0.5) for random weights; made for the size the model runs at
      * where that differs from the size the folder's preprocessing makes.
      */
     public ImagePreprocessing preprocessing() throws FormatException {
-        int size = config.imageSize();
-        return source == null ? ImagePreprocessing.huggingFace(null, size, "defaults")
-                : scaled(source.format().preprocessing(source, size), size);
+        int h = config.imageHeight(), w = config.imageWidth();
+        return source == null ? ImagePreprocessing.huggingFace(null, h, w, "defaults")
+                : scaled(source.format().preprocessing(source), h, w);
     }
 
-    /** {@code pre} making {@code size x size} images: its crop (or target) that size, its resize in proportion. */
-    private static ImagePreprocessing scaled(ImagePreprocessing pre, int size) {
-        if (pre.height() == size && pre.width() == size) {
+    /**
+     * {@code pre} making {@code height x width} images. A square: its crop (or target) that size, its resize
+     * in proportion. Any other size: a resize to exactly that size, no crop, as Hugging Face's processors
+     * do for a fixed {@code size: {height, width}} (or none, where the folder never resizes).
+     */
+    private static ImagePreprocessing scaled(ImagePreprocessing pre, int height, int width) {
+        if (pre.height() == height && pre.width() == width) {
             return pre;
         }
-        return new ImagePreprocessing(size, size, pre.resizeMode(),
-                (int) Math.round((double) pre.resizeHeight() * size / pre.height()),
-                (int) Math.round((double) pre.resizeWidth() * size / pre.width()), pre.interpolation(), pre.cropPct(),
+        if (height != width) {
+            ResizeMode mode = pre.resizeMode() == ResizeMode.NONE ? ResizeMode.NONE : ResizeMode.STRETCH;
+            return new ImagePreprocessing(height, width, mode, pre.interpolation(), 1.0, pre.rescaleFactor(),
+                    pre.mean(), pre.std());
+        }
+        return new ImagePreprocessing(height, width, pre.resizeMode(),
+                (int) Math.round((double) pre.resizeHeight() * height / pre.height()),
+                (int) Math.round((double) pre.resizeWidth() * width / pre.width()), pre.interpolation(), pre.cropPct(),
                 pre.rescaleFactor(), pre.mean(), pre.std());
     }
 

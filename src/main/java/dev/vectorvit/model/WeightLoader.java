@@ -195,15 +195,28 @@ public final class WeightLoader {
     }
 
     /**
-     * The position embeddings {@code name} [1, k + grid^2, D] of the checkpoint's grid as the run grid
-     * needs them, [k + registers + run grid^2, D]: the k prefix positions as they are, a zero row for each
-     * of {@code registers} tokens (which have no position, so adding it changes nothing), then the patch
-     * grid resampled bicubically where it differs (Hugging Face's {@code interpolate_pos_encoding}),
-     * {@code antialias}ed as DINOv2 with registers does.
+     * The position embeddings {@code name} [1, k + grid, D] (grid: the checkpoint's patches) as the run grid
+     * needs them, [k + registers + run grid, D]: the k prefix positions as they are, a zero row for each of
+     * {@code registers} tokens (which have no position, so adding it changes nothing), then the patch grid
+     * resampled bicubically to (run height / patch) x (run width / patch) where it differs (Hugging Face's
+     * {@code interpolate_pos_encoding} with {@code size=(new_height, new_width)}), {@code antialias}ed as
+     * DINOv2 with registers does.
      */
     MemorySegment positions(String name, int registers, boolean antialias) throws IOException {
-        int d = c.hidden(), k = c.prefixTokens() - registers, g = c.grid(), rg = run.grid();
-        check(name, 1, k + (long) g * g, d);
+        return positions(name, false, c.prefixTokens() - registers, registers, antialias);
+    }
+
+    /** CLIP's and SigLIP's positions, an embedding table [prefix tokens + grid, D], resampled as {@link #positions}. */
+    MemorySegment positionTable(String name) throws IOException {
+        return positions(name, true, c.prefixTokens(), 0, false);
+    }
+
+    /** {@link #positions} of a tensor [1, k + grid, D], or [k + grid, D] for a {@code table}. */
+    private MemorySegment positions(String name, boolean table, int k, int registers, boolean antialias)
+            throws IOException {
+        int d = c.hidden(), gh = c.gridHeight(), gw = c.gridWidth(), rh = run.gridHeight(), rw = run.gridWidth();
+        long n = k + (long) gh * gw;
+        check(name, table ? new long[] {n, d} : new long[] {1, n, d});
         if (checkOnly) {
             return null;
         }
@@ -211,13 +224,13 @@ public final class WeightLoader {
         long patchesAt = (long) (k + registers) * d;
         return st.read(name, data -> {
             MemorySegment.copy(data, 0, out, 0, (long) k * d * Float.BYTES);
-            if (g == rg) {
+            if (gh == rh && gw == rw) {
                 MemorySegment.copy(data, (long) k * d * Float.BYTES, out, patchesAt * Float.BYTES,
-                        (long) g * g * d * Float.BYTES);
+                        (long) gh * gw * d * Float.BYTES);
             } else if (antialias) {
-                AntialiasedGrid.interpolate(data, (long) k * d, g, g, d, out, patchesAt, rg, rg);
+                AntialiasedGrid.interpolate(data, (long) k * d, gh, gw, d, out, patchesAt, rh, rw);
             } else {
-                PositionGrid.interpolate(data, (long) k * d, g, g, d, out, patchesAt, rg, rg);
+                PositionGrid.interpolate(data, (long) k * d, gh, gw, d, out, patchesAt, rh, rw);
             }
             return out;
         });

@@ -54,7 +54,7 @@ class ImageLimitsTest {
         Path sliver = dir.resolve("sliver.png");
         ImageIO.write(new BufferedImage(1_000_000, 1, BufferedImage.TYPE_INT_RGB), "png", sliver.toFile());
         BufferedImage image = Images.read(sliver); // a million pixels is no bomb
-        ImagePreprocessing timm = ImagePreprocessing.timm(Map.of(), 224, "test");
+        ImagePreprocessing timm = ImagePreprocessing.timm(Map.of(), 224, 224, "test");
         try (Arena a = Arena.ofShared()) { // the timeout runs the call on another thread
             IllegalArgumentException e = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThrows(
                     IllegalArgumentException.class, () -> Images.toTensor(image, timm, Memory.floats(a, 3 * 224 * 224), 0)));

@@ -19,7 +19,7 @@ class ImagePreprocessingTest {
     @Test
     void huggingFaceDefaultsAreViTImageProcessors() throws FormatException {
         for (Map<String, Object> config : List.of(Map.<String, Object>of(), nulls("size", "resample", "image_mean"))) {
-            ImagePreprocessing p = ImagePreprocessing.huggingFace(config, 224, HF);
+            ImagePreprocessing p = ImagePreprocessing.huggingFace(config, 224, 224, HF);
             assertEquals(224, p.height());
             assertEquals(224, p.width());
             assertEquals(ResizeMode.STRETCH, p.resizeMode());
@@ -28,7 +28,7 @@ class ImagePreprocessingTest {
             assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, p.mean());
             assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, p.std());
         }
-        assertEquals(384, ImagePreprocessing.huggingFace(null, 384, HF).height());
+        assertEquals(384, ImagePreprocessing.huggingFace(null, 384, 384, HF).height());
     }
 
     @Test
@@ -36,7 +36,7 @@ class ImagePreprocessingTest {
         ImagePreprocessing p = ImagePreprocessing.huggingFace(Map.of(
                 "size", Map.of("height", 240L, "width", 320L), "resample", 3L, "rescale_factor", 0.5,
                 "image_mean", List.of(0.485, 0.456, 0.406), "image_std", List.of(0.229, 0.224, 0.225),
-                "image_processor_type", "ViTImageProcessor"), 224, HF);
+                "image_processor_type", "ViTImageProcessor"), 224, 224, HF);
         assertEquals(240, p.height());
         assertEquals(320, p.width());
         assertEquals(Interpolation.BICUBIC, p.interpolation());
@@ -44,18 +44,18 @@ class ImagePreprocessingTest {
         assertArrayEquals(new float[] {0.485f, 0.456f, 0.406f}, p.mean());
         assertArrayEquals(new float[] {0.229f, 0.224f, 0.225f}, p.std());
 
-        p = ImagePreprocessing.huggingFace(Map.of("size", 256L, "resample", 0L, "image_mean", 0.25), 224, HF);
+        p = ImagePreprocessing.huggingFace(Map.of("size", 256L, "resample", 0L, "image_mean", 0.25), 224, 224, HF);
         assertEquals(256, p.height());
         assertEquals(256, p.width());
         assertEquals(Interpolation.NEAREST, p.interpolation());
         assertArrayEquals(new float[] {0.25f, 0.25f, 0.25f}, p.mean());
-        assertEquals(ResizeMode.NONE, ImagePreprocessing.huggingFace(Map.of("do_resize", false), 224, HF).resizeMode());
+        assertEquals(ResizeMode.NONE, ImagePreprocessing.huggingFace(Map.of("do_resize", false), 224, 224, HF).resizeMode());
     }
 
     @Test
     void huggingFaceFlagsTurnStepsOff() throws FormatException {
         ImagePreprocessing p = ImagePreprocessing.huggingFace(Map.of(
-                "do_rescale", false, "rescale_factor", 0.5, "do_normalize", false, "image_mean", List.of(9, 9, 9)), 224, HF);
+                "do_rescale", false, "rescale_factor", 0.5, "do_normalize", false, "image_mean", List.of(9, 9, 9)), 224, 224, HF);
         assertEquals(1.0, p.rescaleFactor());
         assertArrayEquals(new float[] {0, 0, 0}, p.mean());
         assertArrayEquals(new float[] {1, 1, 1}, p.std());
@@ -78,7 +78,7 @@ class ImagePreprocessingTest {
         assertBad(HF, "image_std", () -> hf(Map.of("image_std", List.of(0.5, 0.0, 0.5))));
         assertBad(HF, "image_std", () -> hf(Map.of("image_std", 1e300)));
         assertBad(HF, "do_center_crop", () -> hf(Map.of("do_center_crop", true, "crop_size", 224L)));
-        assertBad(HF, "image_size", () -> ImagePreprocessing.huggingFace(null, 0, HF));
+        assertBad(HF, "image_size", () -> ImagePreprocessing.huggingFace(null, 0, 0, HF));
     }
 
     /** Each processor's transformers defaults: size, crop, filter, mean and std. */
@@ -136,7 +136,7 @@ class ImagePreprocessingTest {
     @Test
     void timmDefaultsAreResolveDataConfigs() throws FormatException {
         for (Map<String, Object> config : List.of(Map.<String, Object>of(), nulls("input_size", "crop_pct", "crop_mode"))) {
-            ImagePreprocessing p = ImagePreprocessing.timm(config, 224, TIMM);
+            ImagePreprocessing p = ImagePreprocessing.timm(config, 224, 224, TIMM);
             assertEquals(224, p.height());
             assertEquals(224, p.width());
             assertEquals(ResizeMode.SHORTER_SIDE_THEN_CENTER_CROP, p.resizeMode());
@@ -146,7 +146,7 @@ class ImagePreprocessingTest {
             assertArrayEquals(new float[] {0.485f, 0.456f, 0.406f}, p.mean());
             assertArrayEquals(new float[] {0.229f, 0.224f, 0.225f}, p.std());
         }
-        assertEquals(0.875, ImagePreprocessing.timm(null, 224, TIMM).cropPct());
+        assertEquals(0.875, ImagePreprocessing.timm(null, 224, 224, TIMM).cropPct());
     }
 
     @Test
@@ -154,12 +154,12 @@ class ImagePreprocessingTest {
         ImagePreprocessing p = ImagePreprocessing.timm(Map.of(
                 "input_size", List.of(3L, 384L, 384L), "interpolation", "bilinear", "crop_pct", 1.0,
                 "crop_mode", "center", "mean", List.of(0.5, 0.5, 0.5), "std", List.of(0.5, 0.5, 0.5),
-                "num_classes", 1000L), 224, TIMM);
+                "num_classes", 1000L), 224, 224, TIMM);
         assertEquals(384, p.height());
         assertEquals(Interpolation.BILINEAR, p.interpolation());
         assertEquals(1.0, p.cropPct());
         assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, p.mean());
-        assertEquals(Interpolation.NEAREST, ImagePreprocessing.timm(Map.of("interpolation", "nearest"), 224, TIMM).interpolation());
+        assertEquals(Interpolation.NEAREST, ImagePreprocessing.timm(Map.of("interpolation", "nearest"), 224, 224, TIMM).interpolation());
     }
 
     @Test
@@ -200,11 +200,11 @@ class ImagePreprocessingTest {
     }
 
     private static ImagePreprocessing hf(Map<String, Object> config) throws FormatException {
-        return ImagePreprocessing.huggingFace(config, 224, HF);
+        return ImagePreprocessing.huggingFace(config, 224, 224, HF);
     }
 
     private static ImagePreprocessing timm(Map<String, Object> config) throws FormatException {
-        return ImagePreprocessing.timm(config, 224, TIMM);
+        return ImagePreprocessing.timm(config, 224, 224, TIMM);
     }
 
     /** A config whose given keys are JSON nulls (Map.of refuses null values). */

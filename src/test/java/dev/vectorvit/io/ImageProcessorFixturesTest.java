@@ -31,7 +31,7 @@ class ImageProcessorFixturesTest {
         Path dir = TestResources.path("fixtures/variants/" + name);
         Path config = dir.resolve("model/preprocessor_config.json");
         ImagePreprocessing p = ImagePreprocessing.huggingFace(
-                Json.object(Json.parse(config), "preprocessor config", config.toString()), 0, config.toString());
+                Json.object(Json.parse(config), "preprocessor config", config.toString()), 0, 0, config.toString());
         assertEquals(ResizeMode.SHORTEST_EDGE_THEN_CENTER_CROP, p.resizeMode());
         assertEquals(Interpolation.BICUBIC, p.interpolation());
         assertEquals(shortestEdge, p.resizeHeight());

@@ -56,14 +56,14 @@ class ImagesTest {
     @ParameterizedTest
     @ValueSource(strings = {"rgb_37x23.png", "gray_29x41.png", "rgba_40x30.png", "palette_24x20.png", "photo_45x33.jpg"})
     void huggingFaceRecipeMatchesPython(String image) throws IOException {
-        ImagePreprocessing p = ImagePreprocessing.huggingFace(HF_CONFIG, 224, "preprocessor_config.json");
+        ImagePreprocessing p = ImagePreprocessing.huggingFace(HF_CONFIG, 224, 224, "preprocessor_config.json");
         assertMatchesReference(image, p, image + ".hf.npy");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"rgb_37x23.png", "gray_29x41.png", "rgba_40x30.png", "palette_24x20.png", "photo_45x33.jpg"})
     void timmRecipeMatchesPython(String image) throws IOException {
-        ImagePreprocessing p = ImagePreprocessing.timm(TIMM_CONFIG, 224, "config.json");
+        ImagePreprocessing p = ImagePreprocessing.timm(TIMM_CONFIG, 224, 224, "config.json");
         assertMatchesReference(image, p, image + ".timm.npy");
     }
 
@@ -215,7 +215,7 @@ class ImagesTest {
 
     @Test
     void writesExactlyItsRegionAtTheOffset() throws IOException {
-        ImagePreprocessing p = ImagePreprocessing.huggingFace(HF_CONFIG, 224, "preprocessor_config.json");
+        ImagePreprocessing p = ImagePreprocessing.huggingFace(HF_CONFIG, 224, 224, "preprocessor_config.json");
         float[] expected = ImageTestData.npy("rgb_37x23.png.hf.npy").data();
         BufferedImage rgb = Images.read(ImageTestData.resource("rgb_37x23.png"));
         try (Arena arena = Arena.ofConfined()) {
@@ -235,7 +235,7 @@ class ImagesTest {
 
     @Test
     void tooSmallOutputIsRejectedWithTheSizes() throws IOException {
-        ImagePreprocessing p = ImagePreprocessing.timm(TIMM_CONFIG, 224, "config.json");
+        ImagePreprocessing p = ImagePreprocessing.timm(TIMM_CONFIG, 224, 224, "config.json");
         BufferedImage rgb = Images.read(ImageTestData.resource("rgb_37x23.png"));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment exact = Memory.floats(arena, 3 * 32 * 32);
@@ -250,7 +250,7 @@ class ImagesTest {
 
     @Test
     void noResizeNeedsTheExactSize() throws IOException {
-        ImagePreprocessing p = ImagePreprocessing.huggingFace(Map.of("do_resize", false), 32, "preprocessor_config.json");
+        ImagePreprocessing p = ImagePreprocessing.huggingFace(Map.of("do_resize", false), 32, 32, "preprocessor_config.json");
         BufferedImage rgb = Images.read(ImageTestData.resource("rgb_37x23.png"));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = Memory.floats(arena, 3 * 32 * 32);

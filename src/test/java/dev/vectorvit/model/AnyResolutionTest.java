@@ -33,7 +33,8 @@ class AnyResolutionTest {
         float[] input = Fixtures.input(CASE);
         ViTModel.Options options = ViTModel.Options.defaults().withThreads(threads).withImageSize(48);
         try (ViTModel m = ViTModel.load(Fixtures.fixture(CASE + "/model"), options)) {
-            assertEquals(48, m.config().imageSize());
+            assertEquals(48, m.config().imageHeight());
+            assertEquals(48, m.config().imageWidth());
             assertEquals(1 + 36, m.config().tokens());
             Fixtures.assertClose("logits", reference(), m.logits(input, 2), Fixtures.LOGITS_TOLERANCE);
         }

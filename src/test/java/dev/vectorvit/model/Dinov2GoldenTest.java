@@ -39,7 +39,7 @@ class Dinov2GoldenTest {
         try (ViTModel m = ViTModel.load(Fixtures.fixture(fixture + "/model"), options)) {
             ViTConfig c = m.config();
             assertEquals(tokens, c.tokens());
-            assertEquals(56, m.source().config().imageSize(), "the checkpoint's own size stays in its source");
+            assertEquals(56, m.source().config().imageHeight(), "the checkpoint's own size stays in its source");
             assertFalse(m.hasClassifier());
             int batch = input.length / c.imageFloats();
             Fixtures.assertClose("last_hidden_state", reference(fixture, "last_hidden_state"), m.tokens(input, batch),
@@ -70,7 +70,8 @@ class Dinov2GoldenTest {
     void realFromPixelValues(int threads) throws IOException {
         float[] pixels = Fixtures.toFloats(Npy.read(Fixtures.fixture(REAL + "/pixel_values.npy")).toDoubles());
         try (ViTModel m = ViTModel.load(Fixtures.fixture(REAL + "/model"), ViTModel.Options.defaults().withThreads(threads))) {
-            assertEquals(224, m.config().imageSize(), "the image processor's crop, not the config's 518");
+            assertEquals(List.of(224, 224), List.of(m.config().imageHeight(), m.config().imageWidth()),
+                    "the image processor's crop, not the config's 518");
             assertEquals(257, m.config().tokens());
             Fixtures.assertClose("last_hidden_state", reference(REAL, "last_hidden_state"), m.tokens(pixels, 2),
                     Fixtures.LOGITS_TOLERANCE);

@@ -261,6 +261,27 @@ final class ModelLoadingTest {
                 "config.json implies " + implied);
     }
 
+    /**
+     * config.json's image_size as [height, width], as transformers also reads it: [32, 32] is 32; [32, 48]
+     * implies 4 x 6 positions, which the weights' 4 x 4 contradict; other lists are refused naming the key.
+     */
+    @Test
+    void imageSizeAsHeightAndWidth() throws IOException {
+        Path dir = tinyHf();
+        Fixtures.editConfig(dir, c -> c.put("image_size", List.of(32L, 32L)));
+        try (ViTModel pair = ViTModel.load(dir); ViTModel one = ViTModel.load(Fixtures.fixture(Fixtures.TINY_HF))) {
+            assertEquals(one.config(), pair.config());
+        }
+        Fixtures.editConfig(dir, c -> c.put("image_size", List.of(32L, 48L)));
+        loadFails(dir, "tensor 'vit.embeddings.position_embeddings' has shape [1, 17, 64]",
+                "config.json implies [1, 25, 64]");
+        for (List<Object> bad : List.<List<Object>>of(List.of(32L), List.of(32L, 48L, 3L), List.of(32L, 0L),
+                List.of("32", 32L), List.of(32L, 4294967328L))) {
+            Fixtures.editConfig(dir, c -> c.put("image_size", bad));
+            loadFails(dir, config(dir).toString(), "image_size");
+        }
+    }
+
     @Test
     void configWithFewerClassesThanTheHead() throws IOException {
         Path dir = tinyHf();
@@ -433,7 +454,8 @@ final class ModelLoadingTest {
 
         ViTConfig large = TimmViT.config(Map.of("architecture", "vit_large_patch14_224"),
                 Map.of("input_size", List.of(3L, 196L, 196L), "num_classes", 10L), "config.json");
-        assertEquals(196, large.imageSize(), "pretrained_cfg.input_size wins over the name");
+        assertEquals(List.of(196, 196), List.of(large.imageHeight(), large.imageWidth()),
+                "pretrained_cfg.input_size wins over the name");
         assertEquals(14, large.patchSize());
         assertEquals(1024, large.hidden());
         assertEquals(24, large.layers());
@@ -445,6 +467,18 @@ final class ModelLoadingTest {
         assertEquals(192, args.hidden());
         assertEquals(6, args.layers(), "model_args win over the name");
         assertEquals(480, args.mlp());
+    }
+
+    /** timm's non-square sizes: model_args' img_size [h, w], pretrained_cfg's input_size [3, h, w]. */
+    @Test
+    void timmHeightAndWidth() throws FormatException {
+        ViTConfig args = TimmViT.config(Map.of("architecture", "vit_base_patch16_224",
+                "model_args", Map.of("img_size", List.of(224L, 320L))), null, "config.json");
+        assertEquals(List.of(224, 320, 14, 20), List.of(args.imageHeight(), args.imageWidth(), args.gridHeight(),
+                args.gridWidth()));
+        ViTConfig input = TimmViT.config(Map.of("architecture", "vit_base_patch16_224"),
+                Map.of("input_size", List.of(3L, 160L, 256L)), "config.json");
+        assertEquals(List.of(160, 256, 1 + 10 * 16), List.of(input.imageHeight(), input.imageWidth(), input.tokens()));
     }
 
     @Test
