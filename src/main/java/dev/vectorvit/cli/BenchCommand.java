@@ -7,6 +7,7 @@ import dev.vectorvit.model.InferenceSession;
 import dev.vectorvit.model.Op;
 import dev.vectorvit.model.ViTConfig;
 import dev.vectorvit.model.ViTModel;
+import dev.vectorvit.tensor.LargePageArena;
 import dev.vectorvit.tensor.Memory;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -110,7 +111,7 @@ final class BenchCommand implements Callable<Integer> {
             Result res = new Result(what, c.imageHeight(), c.imageWidth(), c.tokens(), batch, m.options().threads(),
                     Simd.describe(), blocking.describe(), blocking.json(), iterations, median, ms[0],
                     ms[ms.length - 1], p10, p90, imagesPerSecond, gflops, m.flopsPerImage() / 1e9,
-                    mainStart - jvmStart, loadMs, firstMs, firstDone - jvmStart, peakRss);
+                    mainStart - jvmStart, loadMs, firstMs, firstDone - jvmStart, peakRss, LargePageArena.available());
             cl.getOut().println(json ? res.json() : res.report());
             if (profile && !json) {
                 cl.getOut().println(profileTable(session.profile(), m, batch));
@@ -167,7 +168,7 @@ final class BenchCommand implements Callable<Integer> {
                   String gemm, String gemmJson, int iterations, double medianMs, double minMs, double maxMs,
                   double p10Ms, double p90Ms, double imagesPerSecond, double gflops, double gflopPerImage,
                   long jvmStartMs, double loadMs, double firstForwardMs, long firstLogitsSinceJvmStartMs,
-                  long peakRssBytes) {
+                  long peakRssBytes, boolean largePages) {
 
         String report() {
             return String.join("\n",
@@ -181,7 +182,8 @@ final class BenchCommand implements Callable<Integer> {
                             + String.format(Locale.ROOT, "%.2f", gflopPerImage) + " GFLOP per image)",
                     "first logits     " + firstLogitsSinceJvmStartMs + " ms after JVM start (JVM start to main "
                             + jvmStartMs + " ms, weights " + fmt(loadMs) + " ms, first pass " + fmt(firstForwardMs) + " ms)",
-                    "peak memory      " + (peakRssBytes < 0 ? "n/a" : (peakRssBytes >> 20) + " MiB resident (VmHWM)"));
+                    "peak memory      " + (peakRssBytes < 0 ? "n/a" : (peakRssBytes >> 20) + " MiB resident (VmHWM)")
+                            + "; weights and workspace in " + (largePages ? "2 MiB pages (madvise)" : "the system's default pages"));
         }
 
         String json() {
@@ -191,10 +193,10 @@ final class BenchCommand implements Callable<Integer> {
                             + "\"median_ms\":%.3f,\"min_ms\":%.3f,\"max_ms\":%.3f,\"p10_ms\":%.3f,\"p90_ms\":%.3f,"
                             + "\"images_per_s\":%.3f,\"gflops\":%.2f,\"gflop_per_image\":%.4f,\"jvm_start_ms\":%d,"
                             + "\"load_ms\":%.1f,\"first_forward_ms\":%.1f,\"first_logits_since_jvm_start_ms\":%d,"
-                            + "\"peak_rss_bytes\":%d}",
+                            + "\"peak_rss_bytes\":%d,\"large_pages\":%b}",
                     Json.quote(model), imageHeight, imageWidth, tokens, batch, threads, Json.quote(kernels), gemmJson,
                     iterations, medianMs, minMs, maxMs, p10Ms, p90Ms, imagesPerSecond, gflops, gflopPerImage, jvmStartMs,
-                    loadMs, firstForwardMs, firstLogitsSinceJvmStartMs, peakRssBytes);
+                    loadMs, firstForwardMs, firstLogitsSinceJvmStartMs, peakRssBytes, largePages);
         }
     }
 }

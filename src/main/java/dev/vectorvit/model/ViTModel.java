@@ -6,10 +6,12 @@ import dev.vectorvit.io.ImagePreprocessing.ResizeMode;
 import dev.vectorvit.io.Images;
 import dev.vectorvit.io.SafeTensors;
 import dev.vectorvit.tensor.Checks;
+import dev.vectorvit.tensor.LargePageArena;
 import dev.vectorvit.tensor.Memory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -117,8 +119,9 @@ public final class ViTModel implements AutoCloseable {
             throw new IllegalArgumentException(dir + ": cannot run at image size " + options.imageHeight() + "x"
                     + options.imageWidth() + ": " + e.getMessage(), e);
         }
-        // The weights are packed or copied into the model's own memory, so the file is closed (unmapped) after.
-        Arena arena = Arena.ofShared();
+        // The weights are packed or copied into the model's own memory, so the file is closed (unmapped) after;
+        // they take about the file's size (a CLIP or SigLIP file's text tower is reserved, never touched).
+        Arena arena = LargePageArena.ofShared(Files.size(src.weightsFile()));
         try (SafeTensors st = SafeTensors.open(src.weightsFile())) {
             return new ViTModel(run, WeightLoader.load(st, src, run, arena, options.threads()), options, arena, src);
         } catch (IOException | RuntimeException e) {
@@ -133,7 +136,7 @@ public final class ViTModel implements AutoCloseable {
      */
     public static ViTModel random(ViTConfig config, long seed, Options options) {
         ViTConfig run = options.apply(config);
-        Arena arena = Arena.ofShared();
+        Arena arena = LargePageArena.ofShared();
         return new ViTModel(run, ViTWeights.random(run, seed, arena), options, arena, null);
     }
 

@@ -3,6 +3,7 @@ package dev.vectorvit.model;
 import dev.vectorvit.kernels.AttentionPooling;
 import dev.vectorvit.kernels.Gemm;
 import dev.vectorvit.kernels.ThreadTeam;
+import dev.vectorvit.tensor.LargePageArena;
 import dev.vectorvit.tensor.Memory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -134,7 +135,8 @@ final class Workspace implements AutoCloseable {
             capacity = 0;
             reservedBytes = 0;
         }
-        Arena next = Arena.ofShared();
+        // One mapping for all the buffers (each rounded up to its alignment at most).
+        Arena next = LargePageArena.ofShared(bytes(config, batch, team.size()) + BUFFERS.length * Memory.ALIGNMENT);
         long bytes = 0;
         try {
             for (Buffer b : BUFFERS) {

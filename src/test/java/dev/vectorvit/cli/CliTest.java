@@ -14,6 +14,7 @@ import dev.vectorvit.io.NpyArray;
 import dev.vectorvit.io.TestResources;
 import dev.vectorvit.model.Fixtures;
 import dev.vectorvit.model.ViTModel;
+import dev.vectorvit.tensor.LargePageArena;
 import dev.vectorvit.tensor.Memory;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -510,6 +511,7 @@ final class CliTest {
             assertTrue(v > 0, key + " = " + v);
         }
         assertInstanceOf(Long.class, json.get("peak_rss_bytes"));
+        assertEquals(LargePageArena.available(), json.get("large_pages"));
         assertEquals(MODEL, json.get("model"));
         assertEquals(2L, json.get("iterations"));
         // The GEMM's register tile and blocking, as this JVM chose them (6 x 2 vectors of this machine's width).
