@@ -5,6 +5,7 @@ import static dev.vectorvit.kernels.Gen.check;
 import dev.vectorvit.kernels.Gen.Mat;
 import dev.vectorvit.kernels.Gen.Place;
 import dev.vectorvit.kernels.Gen.Values;
+import dev.vectorvit.tensor.Memory;
 import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.Random;
@@ -201,6 +202,35 @@ final class GemmProperties {
                     c -> c.onPacked(new Gemm(team3, thin), deep));
             assertSameBits(expected, arena, call, start, "packed, multiplyOn(member 1 of 2)",
                     c -> c.onPackedMember(new Gemm(team2, odd), 1, sliced));
+        }
+    }
+
+    /**
+     * A weight packed part by part as its tensors are read ({@link PackedMatrix#stack}: Hugging Face's q, k
+     * and v) holds the bits of the weight stacked first and packed whole, padding included.
+     */
+    @Property(tries = 60)
+    void aWeightStackedPartByPartPacksAsTheWhole(@ForAll @IntRange(min = 1, max = 4) int parts,
+            @ForAll @IntRange(min = 1, max = 3) int panelsPerPart, @ForAll @IntRange(min = 1, max = 40) int lastRows,
+            @ForAll @IntRange(min = 1, max = 700) int k, @ForAll long seed) {
+        int rows = panelsPerPart * GemmContext.CURRENT.nr(), n = (parts - 1) * rows + lastRows;
+        Assume.that(PackedMatrix.stacksInPlace(rows));
+        Random random = new Random(seed);
+        try (Arena arena = Arena.ofShared()) {
+            float[] w = new float[n * k];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) random.nextGaussian();
+            }
+            PackedMatrix whole = PackedMatrix.pack(Memory.copyOf(arena, w), 0, k, n, k, arena);
+            PackedMatrix.Stack stack = PackedMatrix.stack(n, k, arena);
+            for (int r0 = 0; r0 < n; r0 += rows) {
+                int count = Math.min(rows, n - r0);
+                // Each part in a segment of its own, as a tensor read alone is.
+                stack.add(Memory.copyOf(arena, Arrays.copyOfRange(w, r0 * k, (r0 + count) * k)), 0, k, count);
+            }
+            PackedMatrix parted = stack.done();
+            long at = parted.data().mismatch(whole.data());
+            check(at == -1, () -> "byte " + at + " of the packed data differs (n " + n + ", k " + k + ")");
         }
     }
 

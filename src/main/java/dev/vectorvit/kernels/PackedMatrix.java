@@ -39,26 +39,83 @@ public final class PackedMatrix {
 
     /** Packs W (n x k, leading dimension ld, from float {@code off}) with the k slices of {@code blocking}. */
     public static PackedMatrix pack(MemorySegment w, long off, int ld, int n, int k, GemmBlocking blocking, Arena arena) {
+        Stack s = stack(n, k, blocking, arena);
+        s.add(w, off, ld, n);
+        return s.done();
+    }
+
+    /**
+     * Whether a W stacked from parts of {@code rows} rows each can be packed part by part ({@link #stack}):
+     * each part must fill whole panels, so that no panel mixes two parts.
+     */
+    public static boolean stacksInPlace(int rows) {
+        return !Simd.enabled() || rows % GemmContext.CURRENT.nr() == 0;
+    }
+
+    /**
+     * A packed W of n x k filled part by part, in order, as each part is read ({@link Stack#add}), with no stacked
+     * copy of W in between (Hugging Face's separate q, k and v: a checkpoint's tensors are read one at a time).
+     * The result is bitwise the same as {@link #pack} of the stacked W.
+     */
+    public static Stack stack(int n, int k, Arena arena) {
+        return stack(n, k, GemmBlocking.forThisMachine(), arena);
+    }
+
+    private static Stack stack(int n, int k, GemmBlocking blocking, Arena arena) {
         Checks.positive("n", n);
         Checks.positive("k", k);
-        Checks.matrix("W (n x k)", w, off, n, k, ld);
         if (!Simd.enabled()) {
-            MemorySegment copy = Memory.floats(arena, (long) n * k);
-            for (int j = 0; j < n; j++) {
-                MemorySegment.copy(w, (off + (long) j * ld) * Float.BYTES, copy, (long) j * k * Float.BYTES, (long) k * Float.BYTES);
-            }
-            return new PackedMatrix(copy, n, k, k, n, false);
+            return new Stack(new PackedMatrix(Memory.floats(arena, (long) n * k), n, k, k, n, false));
         }
         int nr = GemmContext.CURRENT.nr(), kc = Math.min(k, blocking.kc());
         int paddedN = (n + nr - 1) / nr * nr;
-        MemorySegment data = Memory.floats(arena, (long) paddedN * k);
-        try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment tmp = Memory.floats(scratch, (long) (nr / 2) * (nr / 2));
-            for (int p = 0; p < k; p += kc) {
-                Packing.packB(true, w, off, ld, p, Math.min(kc, k - p), 0, n, data, (long) paddedN * p, nr, tmp);
-            }
+        return new Stack(new PackedMatrix(Memory.floats(arena, (long) paddedN * k), n, k, kc, paddedN, true));
+    }
+
+    /** A packed W being filled by parts of rows; see {@link #stack}. */
+    public static final class Stack {
+        private final PackedMatrix target;
+        private int filled;
+
+        private Stack(PackedMatrix target) {
+            this.target = target;
         }
-        return new PackedMatrix(data, n, k, kc, paddedN, true);
+
+        /** Packs W's next {@code rows} rows from {@code w} (rows x k, leading dimension ld, from float off). */
+        public void add(MemorySegment w, long off, int ld, int rows) {
+            PackedMatrix t = target;
+            int r0 = filled;
+            Checks.matrix("W (n x k)", w, off, rows, t.k, ld);
+            if (rows < 1 || r0 + rows > t.n || (t.panels && r0 % GemmContext.CURRENT.nr() != 0)) {
+                throw new IllegalArgumentException("rows [" + r0 + ", " + (r0 + rows) + ") do not fit W's " + t.n
+                        + " rows in whole panels");
+            }
+            if (!t.panels) {
+                for (int j = 0; j < rows; j++) {
+                    MemorySegment.copy(w, (off + (long) j * ld) * Float.BYTES, t.data,
+                            (long) (r0 + j) * t.k * Float.BYTES, (long) t.k * Float.BYTES);
+                }
+            } else {
+                int nr = GemmContext.CURRENT.nr();
+                try (Arena scratch = Arena.ofConfined()) {
+                    MemorySegment tmp = Memory.floats(scratch, (long) (nr / 2) * (nr / 2));
+                    for (int p = 0; p < t.k; p += t.kc) {
+                        int depth = Math.min(t.kc, t.k - p);
+                        Packing.packB(true, w, off, ld, p, depth, 0, rows, t.data, (long) t.paddedN * p + (long) r0 * depth,
+                                nr, tmp);
+                    }
+                }
+            }
+            filled = r0 + rows;
+        }
+
+        /** The packed W, once every row has been given. */
+        public PackedMatrix done() {
+            if (filled != target.n) {
+                throw new IllegalStateException(filled + " of W's " + target.n + " rows were packed");
+            }
+            return target;
+        }
     }
 
     /** Columns of the product (rows of W). */

@@ -241,6 +241,17 @@ public final class WeightLoader {
         if (checkOnly) {
             return check(new long[] {rows, cols}, names);
         }
+        if (PackedMatrix.stacksInPlace(rows)) { // each tensor packed into its panels as it is read: no stacked copy
+            PackedMatrix.Stack packed = PackedMatrix.stack(names.length * rows, cols, arena);
+            for (String name : names) {
+                check(name, rows, cols);
+                st.read(name, data -> {
+                    packed.add(data, 0, cols, rows);
+                    return null;
+                });
+            }
+            return packed.done();
+        }
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment all = stack(scratch, new long[] {rows, cols}, names);
             return PackedMatrix.pack(all, 0, cols, names.length * rows, cols, arena);

@@ -292,6 +292,17 @@ final class KernelArgumentsTest {
             assertTrue(e.getMessage().contains("W (n x k)") && e.getMessage().contains("holds 20"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> PackedMatrix.pack(w, 0, 3, 0, 3, arena));
             assertTrue(e.getMessage().contains("n must be >= 1, got 0"), e.getMessage());
+            // Stacked part by part: a part must start a panel (in order), and every row must be given.
+            int nr = Simd.enabled() ? GemmContext.CURRENT.nr() : 1;
+            PackedMatrix.Stack stack = PackedMatrix.stack(nr + 2, 3, arena);
+            if (Simd.enabled()) {
+                stack.add(floats(3), 0, 3, 1);
+                e = assertThrows(IllegalArgumentException.class, () -> stack.add(floats(3), 0, 3, 1));
+                assertTrue(e.getMessage().contains("rows [1, 2) do not fit W's " + (nr + 2) + " rows in whole panels"),
+                        e.getMessage());
+            }
+            IllegalStateException s = assertThrows(IllegalStateException.class, stack::done);
+            assertTrue(s.getMessage().contains("of W's " + (nr + 2) + " rows were packed"), s.getMessage());
         }
 
         @Test
