@@ -12,8 +12,8 @@ import java.util.Locale;
  * A shared arena for large, long-lived buffers (a model's weights, a session's workspace) whose memory Linux
  * is asked to back with 2 MiB pages (transparent huge pages, {@code madvise(MADV_HUGEPAGE)}) before anything
  * touches it. Why: the first touch of a page costs a fault, and on a virtual machine a slow one; on this
- * project's VMs first-touching 346 MB took 1.3-1.8 s in 4 KiB pages and 0.04-0.5 s in 2 MiB pages, most of
- * the time a model took to load (docs/experiments.md, 2026-12-05). Segments are carved from anonymous
+ * project's VMs first-touching 346 MB took 1.3-1.8 s in 4 KiB pages and 0.04-1.0 s in 2 MiB pages, most of
+ * the time a model took to load (RESULTS.md, "Loading"). Segments are carved from anonymous
  * mappings (zero, like every arena's memory) of at least {@link #CHUNK} bytes, unmapped when the arena
  * closes; a chunk's unused tail is never touched, so it costs address space, not memory. Where the hint
  * cannot be given (not Linux on x86-64 or AArch64, or no native access for this module), or is turned off
