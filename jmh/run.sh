@@ -16,8 +16,9 @@
 #                                    then refuse to run rather than time the scalar fallback). -rf/-rff are set here.
 #   jmh/run.sh report                only remake the tables and charts from results/jmh.json
 #   jmh/run.sh list                  list the benchmarks (jmh -l) and their parameters (-lp)
-#   Without ARGS, the peers benchmarks (dev.vectorvit.jmh.peers: vectorvit against netlib and OpenBLAS) are
-#   left out: jmh/peers/run.sh runs them; name them to run them here (jmh/run.sh GemmPeersBench).
+#   Without ARGS, the peers benchmarks (dev.vectorvit.jmh.peers: vectorvit against netlib and OpenBLAS) and the
+#   ladders (dev.vectorvit.jmh.ladder) are left out: jmh/peers/run.sh and jmh/ladder.sh run them, with their
+#   own reports; name one to run it here (jmh/run.sh GemmPeersBench).
 #
 # Output, in results/ at the repository root (git-ignored):
 #   jmh.json  JMH's result file        jmh.log   JMH's console output
@@ -57,7 +58,7 @@ if [ "$mode" = quick ]; then
     [ "$given" = 1 ] || settings+=($pair)
   done
 fi
-[ $# = 0 ] && settings+=(-e '\.peers\.')
+[ $# = 0 ] && settings+=(-e '\.peers\.,\.ladder\.')
 start=$(date +%s)
 "${jvm[@]}" -jar "$jar" "${settings[@]}" "$@" -rf json -rff "$results/jmh.json" 2>&1 | tee "$results/jmh.log"
 status=${PIPESTATUS[0]}
