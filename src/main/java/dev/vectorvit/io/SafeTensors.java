@@ -284,7 +284,7 @@ public final class SafeTensors implements AutoCloseable {
         if (e.dtype != DType.F32 && e.dtype != DType.F16 && e.dtype != DType.BF16) {
             throw new FormatException(source + ": tensor '" + name + "' has dtype " + e.dtype + "; read() reads " + READABLE);
         }
-        try (Arena scratch = Arena.ofConfined()) {
+        try (Arena scratch = Memory.scratch()) {
             MemorySegment bytes = Memory.asPlainNative(
                     channel.map(MapMode.READ_ONLY, dataStart + e.begin, e.end - e.begin, scratch), scratch);
             boolean inPlace = e.dtype == DType.F32 && LITTLE_ENDIAN_PLATFORM && bytes.address() % Float.BYTES == 0;

@@ -97,7 +97,7 @@ public final class PackedMatrix {
                 }
             } else {
                 int nr = GemmContext.CURRENT.nr();
-                try (Arena scratch = Arena.ofConfined()) {
+                try (Arena scratch = Memory.scratch()) {
                     MemorySegment tmp = Memory.floats(scratch, (long) (nr / 2) * (nr / 2));
                     for (int p = 0; p < t.k; p += t.kc) {
                         int depth = Math.min(t.kc, t.k - p);

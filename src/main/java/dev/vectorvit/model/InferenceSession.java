@@ -81,9 +81,10 @@ public final class InferenceSession implements AutoCloseable {
     /**
      * Runs {@code batch} images (float32 NCHW, already normalized, from float offset {@code inputOffset})
      * and writes batch x classes logits at float offset {@code logitsOffset}. Only the calling thread
-     * touches {@code input} and {@code logits}, so they may come from a confined arena; a shared or
-     * automatic arena is faster, though: once the JIT has seen segments of both kinds in the same
-     * kernel, C2 may keep deoptimizing it (measured: 100 times slower LayerNorm).
+     * touches {@code input} and {@code logits}, so they may come from a confined arena; a shared, global or
+     * automatic arena is safer for speed, though: C2 compiles every segment access from one JVM-wide
+     * profile of the owner-thread check, and heavy confined use can make it recompile the kernels over
+     * and over ({@link dev.vectorvit.tensor.Memory#scratch}; measured: LayerNorm 20-100 times slower).
      *
      * <p>Non-finite input is not checked and not an error: a NaN or infinity anywhere in an image makes
      * every logit of that image NaN (it reaches every token through attention), and so may finite values

@@ -3,6 +3,7 @@ package dev.vectorvit.model;
 import dev.vectorvit.io.FormatException;
 import dev.vectorvit.io.Json;
 import dev.vectorvit.kernels.AttentionPooling;
+import dev.vectorvit.tensor.Memory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -104,7 +105,7 @@ final class Siglip implements TowerFormat {
     private AttentionPooling head(WeightLoader w, ViTConfig c) throws IOException {
         String h = model + "head.", a = h + "attention.";
         int d = c.hidden(), m = c.mlp();
-        try (Arena scratch = Arena.ofConfined()) {
+        try (Arena scratch = Memory.scratch()) {
             AttentionPooling.Tensors t = new AttentionPooling.Tensors(w.copy(scratch, h + "probe", 1, 1, d),
                     w.copy(scratch, a + "in_proj_weight", 3L * d, d), w.copy(scratch, a + "in_proj_bias", 3L * d),
                     w.copy(scratch, a + "out_proj.weight", d, d), w.copy(scratch, a + "out_proj.bias", d),

@@ -352,7 +352,7 @@ public final class ViTModel implements AutoCloseable {
     public float[] preprocess(List<Path> images) throws IOException {
         requireOpen();
         ImagePreprocessing pre = preprocessing();
-        try (Arena a = Arena.ofConfined()) {
+        try (Arena a = Memory.scratch()) {
             MemorySegment out = Memory.floats(a, (long) images.size() * config.imageFloats());
             decode(images, 0, images.size(), pre, out);
             return Memory.toArray(out, 0, Math.toIntExact(out.byteSize() / Float.BYTES));

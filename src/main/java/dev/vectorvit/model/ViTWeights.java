@@ -87,7 +87,7 @@ record ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix pa
             case CLIP -> new TowerWeights(ones(arena, d), zeros(arena, d),
                     projection > 0 ? linear(arena, projection, d, root) : null, null);
             case SIGLIP -> {
-                try (Arena scratch = Arena.ofConfined()) {
+                try (Arena scratch = Memory.scratch()) {
                     int m = c.mlp();
                     AttentionPooling.Tensors t = new AttentionPooling.Tensors(uniform(scratch, d, root),
                             uniform(scratch, 3L * d * d, root), uniform(scratch, 3L * d, root),
@@ -104,7 +104,7 @@ record ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix pa
 
     /** A random [out, in] weight, made in scratch memory (freed at once) and packed into {@code arena}. */
     private static PackedMatrix linear(Arena arena, int out, int in, SplittableRandom root) {
-        try (Arena scratch = Arena.ofConfined()) {
+        try (Arena scratch = Memory.scratch()) {
             return PackedMatrix.pack(uniform(scratch, (long) out * in, root), 0, in, out, in, arena);
         }
     }

@@ -169,7 +169,7 @@ public final class WeightLoader {
         if (checkOnly) {
             return null;
         }
-        try (Arena scratch = Arena.ofConfined()) {
+        try (Arena scratch = Memory.scratch()) {
             MemorySegment w = concat(scratch, new String[] {name}, new long[] {out, in});
             MemorySegment s = concat(scratch, new String[] {scale}, new long[] {out});
             for (long o = 0; o < out; o++) {
@@ -252,7 +252,7 @@ public final class WeightLoader {
             }
             return packed.done();
         }
-        try (Arena scratch = Arena.ofConfined()) {
+        try (Arena scratch = Memory.scratch()) {
             MemorySegment all = stack(scratch, new long[] {rows, cols}, names);
             return PackedMatrix.pack(all, 0, cols, names.length * rows, cols, arena);
         }

@@ -13,6 +13,18 @@ public final class Memory {
 
     private Memory() {}
 
+    /**
+     * A new arena for one thread's short-lived buffers (copies and conversions while loading). Shared
+     * though one thread uses it, because every segment access inlines one JDK method that checks the
+     * owner thread, and C2 compiles the kernels from that method's profile: confined scratch segments
+     * during loading made the profile say "has an owner", C2 hoisted the owner check out of kernel loops
+     * as a profiled predicate, the check failed on every call with the shared workspace, and in about one
+     * run in three LayerNorm was recompiled 50-90 times and ran 20-30 times slower (docs/experiments.md).
+     */
+    public static Arena scratch() {
+        return Arena.ofShared();
+    }
+
     /** A zeroed buffer of {@code count} floats from {@code arena}. */
     public static MemorySegment floats(Arena arena, long count) {
         Checks.positive("float count", count);
