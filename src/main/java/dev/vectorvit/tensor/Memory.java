@@ -19,7 +19,8 @@ public final class Memory {
      * owner thread, and C2 compiles the kernels from that method's profile: confined scratch segments
      * during loading made the profile say "has an owner", C2 hoisted the owner check out of kernel loops
      * as a profiled predicate, the check failed on every call with the shared workspace, and in about one
-     * run in three LayerNorm was recompiled 50-90 times and ran 20-30 times slower (docs/experiments.md).
+     * run in three LayerNorm was recompiled 50-90 times and ran 20-100 times slower (RESULTS.md,
+     * "Recompilation storms"; docs/experiments.md).
      */
     public static Arena scratch() {
         return Arena.ofShared();
