@@ -30,13 +30,10 @@ final class MicroKernel {
     private static final boolean A_K_MAJOR = GemmContext.CURRENT.aKMajor();
     /** Bytes between two k steps of a packed A panel. */
     private static final long A_STEP = A_K_MAJOR ? (long) MR * Float.BYTES : Float.BYTES;
+    /** Bytes between two rows of A from one base: adjacent when k-major; 0 for row strips, each from its own base. */
+    private static final long A_ROW = A_K_MAJOR ? Float.BYTES : 0;
 
     private MicroKernel() {}
-
-    /** Bytes between two rows of a packed A panel of depth kc. */
-    private static long aRowStride(int kc) {
-        return A_K_MAJOR ? Float.BYTES : (long) kc * Float.BYTES;
-    }
 
     /**
      * C tile += A panel x B panel over one k block, for a full MR x NR tile; with {@code loadC} false the
@@ -70,31 +67,38 @@ final class MicroKernel {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
         }
 
-        // An int-counted loop: C2 keeps all 12 accumulators in registers and, for row strips, hoists the
-        // segment bounds checks out of it (with the 24-byte k-major step it kept one per broadcast on
-        // AVX-512). It does not unroll it; unrolling by hand ran 40% slower, the six strip pointers spill.
-        long rs = aRowStride(kc);
+        // An int-counted loop. On AVX-512 C2 (JDK 25) compiles a k step of row strips to 2 loads, 6 broadcasts,
+        // 12 FMAs and 8 integer instructions, all 12 accumulators and the six strip bases in registers, the segment
+        // checks hoisted. That takes the strips read at base + 4p with the bases computed once: written as
+        // aOff + 4p + i x stride, C2 reloaded three bases from the stack and bounced three through XMM registers
+        // every step (6 GPR<->XMM moves, which on Intel issue on the ports of the 512-bit FMAs; docs/gemm.md).
+        // k-major panels (AVX2) are read at aOff + 24p + 4i, one base for all six rows. C2 does not unroll the
+        // loop; unrolling by hand ran 40% slower, the strip bases spill.
+        long strip = (long) kc * Float.BYTES;
+        long r0 = A_K_MAJOR ? 0 : aOff, r1 = A_K_MAJOR ? 0 : aOff + strip, r2 = A_K_MAJOR ? 0 : aOff + 2 * strip;
+        long r3 = A_K_MAJOR ? 0 : aOff + 3 * strip, r4 = A_K_MAJOR ? 0 : aOff + 4 * strip, r5 = A_K_MAJOR ? 0 : aOff + 5 * strip;
+        long aBase = A_K_MAJOR ? aOff : 0;
         for (int p = 0; p < kc; p++) {
             long bo = bOff + (long) p * (NR * Float.BYTES);
-            long ao = aOff + p * A_STEP;
+            long ao = aBase + p * A_STEP;
             FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bo, NATIVE);
             FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bo + VB, NATIVE);
-            FloatVector a = FloatVector.broadcast(S, ap.get(F, ao));
+            FloatVector a = FloatVector.broadcast(S, ap.get(F, r0 + ao));
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap.get(F, ao + rs));
+            a = FloatVector.broadcast(S, ap.get(F, r1 + ao + A_ROW));
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap.get(F, ao + 2 * rs));
+            a = FloatVector.broadcast(S, ap.get(F, r2 + ao + 2 * A_ROW));
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap.get(F, ao + 3 * rs));
+            a = FloatVector.broadcast(S, ap.get(F, r3 + ao + 3 * A_ROW));
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap.get(F, ao + 4 * rs));
+            a = FloatVector.broadcast(S, ap.get(F, r4 + ao + 4 * A_ROW));
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap.get(F, ao + 5 * rs));
+            a = FloatVector.broadcast(S, ap.get(F, r5 + ao + 5 * A_ROW));
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
         }
