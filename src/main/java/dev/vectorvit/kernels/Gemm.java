@@ -447,11 +447,18 @@ public final class Gemm implements ThreadTeam.Job {
                              Activation act, MemorySegment edge) {
         final int mr = MR, nr = NR;
         if (tileRows == mr && tileCols == nr) {
-            MicroKernel.tile(kc, ap, aPanel, bp, bPanel, c, at * Float.BYTES, (long) ldc * Float.BYTES, loadC);
+            if (!loadC) {
+                MicroKernel.zero(c, at * Float.BYTES, (long) ldc * Float.BYTES);
+            }
+            MicroKernel.tile(kc, ap, aPanel, bp, bPanel, c, at * Float.BYTES, (long) ldc * Float.BYTES);
         } else {
-            copyTile(c, at, ldc, edge, 0, nr, tileRows, tileCols, loadC);
-            MicroKernel.tile(kc, ap, aPanel, bp, bPanel, edge, 0, (long) nr * Float.BYTES, loadC);
-            copyTile(edge, 0, nr, c, at, ldc, tileRows, tileCols, true);
+            if (loadC) {
+                copyTile(c, at, ldc, edge, 0, nr, tileRows, tileCols);
+            } else {
+                MicroKernel.zero(edge, 0, (long) nr * Float.BYTES);
+            }
+            MicroKernel.tile(kc, ap, aPanel, bp, bPanel, edge, 0, (long) nr * Float.BYTES);
+            copyTile(edge, 0, nr, c, at, ldc, tileRows, tileCols);
         }
         if (act != Activation.NONE) {
             VecElementWise.activate(act, tileRows, tileCols, c, at, ldc, c, at, ldc);
@@ -482,12 +489,9 @@ public final class Gemm implements ThreadTeam.Job {
         return true;
     }
 
-    /** Copies the rows x cols corner of a tile between C and the edge scratch (only if {@code copy}). */
+    /** Copies the rows x cols corner of a tile between C and the edge scratch. */
     private static void copyTile(MemorySegment from, long fromOff, int fromLd, MemorySegment to, long toOff, int toLd,
-                                 int rows, int cols, boolean copy) {
-        if (!copy) {
-            return;
-        }
+                                 int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             MemorySegment.copy(from, (fromOff + (long) r * fromLd) * Float.BYTES,
                     to, (toOff + (long) r * toLd) * Float.BYTES, (long) cols * Float.BYTES);

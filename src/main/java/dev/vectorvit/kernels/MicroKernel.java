@@ -36,11 +36,13 @@ final class MicroKernel {
     private MicroKernel() {}
 
     /**
-     * C tile += A panel x B panel over one k block, for a full MR x NR tile; with {@code loadC} false the
-     * tile starts from zero instead of C. Everything else (the start value beta C + bias, edge tiles, the
-     * activation) is arranged by {@link Gemm} around this loop, which keeps it free of masks and of
-     * calls that return vectors (a vector crossing a call that C2 does not inline is boxed on the heap,
-     * and then every FMA of the loop falls back to Java code).
+     * C tile += A panel x B panel over one k block, for a full MR x NR tile. Everything else (the start
+     * value: beta C + bias, or {@link #zero zeros}; edge tiles; the activation) is arranged by {@link Gemm}
+     * around this loop, which keeps it free of masks, of branches and of calls that return vectors (a
+     * vector crossing a call that C2 does not inline is boxed on the heap, and then every FMA of the loop
+     * falls back to Java code). A branch to start from zero instead of C was profiled one way in the first
+     * pass and trapped when attention's products took the other: C2's code was dropped and the kernel ran
+     * in C1's for most of a second of the first pass.
      *
      * @param kc    depth of this k block
      * @param ap    packed A panel, MR row strips of kc floats each, from byte {@code aOff}
@@ -48,24 +50,19 @@ final class MicroKernel {
      * @param cOff  byte offset of the tile's top-left element in {@code c}; {@code ldc} in bytes
      */
     static void tile(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,
-                     MemorySegment c, long cOff, long ldc, boolean loadC) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-        if (loadC) {
-            c00 = FloatVector.fromMemorySegment(S, c, cOff, NATIVE);
-            c01 = FloatVector.fromMemorySegment(S, c, cOff + VB, NATIVE);
-            c10 = FloatVector.fromMemorySegment(S, c, cOff + ldc, NATIVE);
-            c11 = FloatVector.fromMemorySegment(S, c, cOff + ldc + VB, NATIVE);
-            c20 = FloatVector.fromMemorySegment(S, c, cOff + 2 * ldc, NATIVE);
-            c21 = FloatVector.fromMemorySegment(S, c, cOff + 2 * ldc + VB, NATIVE);
-            c30 = FloatVector.fromMemorySegment(S, c, cOff + 3 * ldc, NATIVE);
-            c31 = FloatVector.fromMemorySegment(S, c, cOff + 3 * ldc + VB, NATIVE);
-            c40 = FloatVector.fromMemorySegment(S, c, cOff + 4 * ldc, NATIVE);
-            c41 = FloatVector.fromMemorySegment(S, c, cOff + 4 * ldc + VB, NATIVE);
-            c50 = FloatVector.fromMemorySegment(S, c, cOff + 5 * ldc, NATIVE);
-            c51 = FloatVector.fromMemorySegment(S, c, cOff + 5 * ldc + VB, NATIVE);
-        } else {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
-        }
+                     MemorySegment c, long cOff, long ldc) {
+        FloatVector c00 = FloatVector.fromMemorySegment(S, c, cOff, NATIVE);
+        FloatVector c01 = FloatVector.fromMemorySegment(S, c, cOff + VB, NATIVE);
+        FloatVector c10 = FloatVector.fromMemorySegment(S, c, cOff + ldc, NATIVE);
+        FloatVector c11 = FloatVector.fromMemorySegment(S, c, cOff + ldc + VB, NATIVE);
+        FloatVector c20 = FloatVector.fromMemorySegment(S, c, cOff + 2 * ldc, NATIVE);
+        FloatVector c21 = FloatVector.fromMemorySegment(S, c, cOff + 2 * ldc + VB, NATIVE);
+        FloatVector c30 = FloatVector.fromMemorySegment(S, c, cOff + 3 * ldc, NATIVE);
+        FloatVector c31 = FloatVector.fromMemorySegment(S, c, cOff + 3 * ldc + VB, NATIVE);
+        FloatVector c40 = FloatVector.fromMemorySegment(S, c, cOff + 4 * ldc, NATIVE);
+        FloatVector c41 = FloatVector.fromMemorySegment(S, c, cOff + 4 * ldc + VB, NATIVE);
+        FloatVector c50 = FloatVector.fromMemorySegment(S, c, cOff + 5 * ldc, NATIVE);
+        FloatVector c51 = FloatVector.fromMemorySegment(S, c, cOff + 5 * ldc + VB, NATIVE);
 
         // An int-counted loop. On AVX-512 C2 (JDK 25) compiles a k step of row strips to 2 loads, 6 broadcasts,
         // 12 FMAs and 8 integer instructions, all 12 accumulators and the six strip bases in registers, the segment
@@ -115,5 +112,14 @@ final class MicroKernel {
         c41.intoMemorySegment(c, cOff + 4 * ldc + VB, NATIVE);
         c50.intoMemorySegment(c, cOff + 5 * ldc, NATIVE);
         c51.intoMemorySegment(c, cOff + 5 * ldc + VB, NATIVE);
+    }
+
+    /** Zeroes the MR x NR tile at byte {@code cOff} of {@code c} ({@code ldc} in bytes): the start of a product with no C. */
+    static void zero(MemorySegment c, long cOff, long ldc) {
+        FloatVector z = FloatVector.zero(S);
+        for (int r = 0; r < MR; r++) {
+            z.intoMemorySegment(c, cOff + r * ldc, NATIVE);
+            z.intoMemorySegment(c, cOff + r * ldc + VB, NATIVE);
+        }
     }
 }
