@@ -403,7 +403,7 @@ public final class Gemm implements ThreadTeam.Job {
         }
         final int mr = MR, nr = NR;
         int mc = Math.max(mr, blocking.mc() / mr * mr);
-        int kc = blocking.kc();
+        int kc = blocking.depth(k);
         int nc = Math.max(nr, blocking.nc() / nr * nr);
         Scratch s = scratch[member];
         MemorySegment aPack = s.a((long) Math.min(mc, roundUp(rows, mr)) * Math.min(kc, k));

@@ -29,6 +29,18 @@ public record GemmBlocking(int mc, int kc, int nc, String caches) {
     }
 
     /**
+     * The depth of each k block of a product of depth {@code k}: k cut into k / KC blocks (at least one) of
+     * equal depth, the last one shorter by the remainder. A KC that does not divide k would leave a thin last
+     * block, whose tiles load and store C as often for half the FMAs: 197x768x768 ran 3-4% slower as
+     * 512 + 256 than as one block of 768 or two of 384, where depth itself mattered little (197x3072x768 at
+     * KC 384 to 1024 within 1%; docs/gemm.md, "Blocking"). A block is thus at most twice KC deep.
+     */
+    public int depth(int k) {
+        int blocks = Math.max(1, k / kc);
+        return (k + blocks - 1) / blocks;
+    }
+
+    /**
      * The register tile, A panel layout and blocking, e.g. "register tile 6 x 32 (6 rows x 2 vectors), A
      * panels row strips, KC 768, MC 168, NC 2728 (caches from sysfs)".
      */

@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
  * copies nor transposes it per call, and every thread of every session reads the same copy (ONNX
  * Runtime's MLAS packs constant B the same way).
  *
- * <p>Layout: k is cut into slices of {@code kc} (the blocking's KC when packed); slice by slice, the n
+ * <p>Layout: k is cut into slices of {@code kc} ({@link GemmBlocking#depth} of k when packed); slice by slice, the n
  * columns of W^T in panels of NR, each panel kc x NR floats k-major, columns past n zero. The panel of
  * columns [j, j + NR) in the slice starting at p is at float {@code p * paddedN + j * depth}, where depth is
  * that slice's depth. Without the Vector API the scalar reference runs instead, and this holds a plain
@@ -67,7 +67,7 @@ public final class PackedMatrix {
         if (!Simd.enabled()) {
             return new Stack(new PackedMatrix(Memory.floats(arena, (long) n * k), n, k, k, n, false));
         }
-        int nr = GemmContext.CURRENT.nr(), kc = Math.min(k, blocking.kc());
+        int nr = GemmContext.CURRENT.nr(), kc = blocking.depth(k);
         int paddedN = (n + nr - 1) / nr * nr;
         return new Stack(new PackedMatrix(Memory.floats(arena, (long) paddedN * k), n, k, kc, paddedN, true));
     }

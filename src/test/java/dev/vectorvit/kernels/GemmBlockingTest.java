@@ -58,6 +58,17 @@ final class GemmBlockingTest {
                 GemmContext.forLanes(8).blocking(new CacheSizes(32 << 10, 1 << 20, 8 << 20, "sysfs")));
     }
 
+    /** K / KC blocks of equal depth (at least one): no thin last block. */
+    @ParameterizedTest
+    @CsvSource({"768, 768", "3072, 512", "512, 512", "1023, 1023", "1024, 512", "1500, 750", "3000, 600", "64, 64",
+            "197, 197", "1, 1"})
+    void depthCutsKIntoEqualBlocks(int k, int depth) {
+        GemmBlocking b = new GemmBlocking(252, 512, 2048);
+        assertEquals(depth, b.depth(k));
+        int blocks = (k + depth - 1) / depth;
+        assertTrue(k - (blocks - 1) * depth > depth - blocks, "last block of " + k + " too thin");
+    }
+
     @Test
     void systemPropertiesOverrideTheBlocking() {
         System.setProperty("vectorvit.gemm.kc", "100");
