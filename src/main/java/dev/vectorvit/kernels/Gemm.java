@@ -406,8 +406,8 @@ public final class Gemm implements ThreadTeam.Job {
         int kc = blocking.depth(k);
         int nc = Math.max(nr, blocking.nc() / nr * nr);
         Scratch s = scratch[member];
-        MemorySegment aPack = s.a((long) Math.min(mc, roundUp(rows, mr)) * Math.min(kc, k));
-        MemorySegment bPack = s.b((long) Math.min(nc, roundUp(cols, nr)) * Math.min(kc, k));
+        MemorySegment aPack = s.a((long) Math.min(mc, roundUp(rows, mr)) * kc);
+        MemorySegment bPack = s.b((long) Math.min(nc, roundUp(cols, nr)) * kc);
         MemorySegment edge = s.edge(mr * nr);
         long c0 = cOff + (long) row0 * ldc + col0;
         // The start value beta C + bias is made in C first, so that the micro-kernel only loads C.

@@ -33,7 +33,7 @@ public record GemmBlocking(int mc, int kc, int nc, String caches) {
      * equal depth, the last one shorter by the remainder. A KC that does not divide k would leave a thin last
      * block, whose tiles load and store C as often for half the FMAs: 197x768x768 ran 3-4% slower as
      * 512 + 256 than as one block of 768 or two of 384, where depth itself mattered little (197x3072x768 at
-     * KC 384 to 1024 within 1%; docs/gemm.md, "Blocking"). A block is thus at most twice KC deep.
+     * KC 384 to 1024 within 1%; docs/gemm.md, "The blocking"). A block is thus less than twice KC deep.
      */
     public int depth(int k) {
         int blocks = Math.max(1, k / kc);
