@@ -7,10 +7,8 @@ import dev.vectorvit.kernels.PackedMatrix;
 import dev.vectorvit.kernels.ThreadTeam;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * Packed products (a linear layer's {@link Gemm#multiply(int, MemorySegment, long, int, PackedMatrix, float,
@@ -36,14 +34,14 @@ public final class GemmAlternating {
     /** One variant: its shape, blocking, epilogue and operands. */
     private record Variant(String name, int m, int k, int n, Gemm gemm, PackedMatrix[] w, float beta, boolean bias,
                            Activation act, MemorySegment a, MemorySegment c, MemorySegment biasData) {
-        static Variant parse(String spec, ThreadTeam team, Arena arena, Random random) {
+        static Variant parse(String spec, ThreadTeam team, Arena arena, long seed) {
             String[] f = spec.split(":");
             if (f.length != 5) {
                 throw new IllegalArgumentException(spec + ": expected M:K:N:KC:EPILOGUE, e.g. 197:768:768:512:none");
             }
             int m = Integer.parseInt(f[0]), k = Integer.parseInt(f[1]), n = Integer.parseInt(f[2]);
             GemmBlocking blocking = new GemmBlocking(252, Integer.parseInt(f[3]), 2048);
-            MemorySegment weight = random(arena, (long) n * k, random);
+            MemorySegment weight = Data.random(arena, (long) n * k, seed);
             PackedMatrix[] w = new PackedMatrix[COPIES];
             for (int i = 0; i < COPIES; i++) {
                 w[i] = PackedMatrix.pack(weight, 0, k, n, k, blocking, arena);
@@ -54,7 +52,8 @@ public final class GemmAlternating {
             }
             return new Variant(spec, m, k, n, new Gemm(team, blocking), w, epilogue.equals("res") ? 1f : 0f,
                     !epilogue.equals("none"), epilogue.equals("gelu") ? Activation.GELU_ERF : Activation.NONE,
-                    random(arena, (long) m * k, random), random(arena, (long) m * n, random), random(arena, n, random));
+                    Data.random(arena, (long) m * k, seed + 1), Data.random(arena, (long) m * n, seed + 2),
+                    Data.random(arena, n, seed + 3));
         }
 
         /** Median GFLOPS of one round's timings, copy {@code copy} first. */
@@ -72,24 +71,16 @@ public final class GemmAlternating {
         }
     }
 
-    private static MemorySegment random(Arena arena, long floats, Random random) {
-        MemorySegment s = arena.allocate(floats * Float.BYTES, 64);
-        for (long i = 0; i < floats; i++) {
-            s.setAtIndex(ValueLayout.JAVA_FLOAT, i, random.nextFloat() - 0.5f);
-        }
-        return s;
-    }
-
     public static void main(String[] args) {
         if (args.length == 0) {
             System.err.println("usage: GemmAlternating M:K:N:KC:EPILOGUE ... (EPILOGUE: none, bias, gelu, res)");
             System.exit(2);
         }
+        Data.requireSimd();
         try (Arena arena = Arena.ofShared(); ThreadTeam team = ThreadTeam.of(1)) {
-            Random random = new Random(1);
             Variant[] v = new Variant[args.length];
             for (int i = 0; i < v.length; i++) {
-                v[i] = Variant.parse(args[i], team, arena, random);
+                v[i] = Variant.parse(args[i], team, arena, 4L * i);
             }
             double[][] gflops = new double[v.length][ROUNDS];
             for (int round = -WARMUP_ROUNDS; round < ROUNDS; round++) {
