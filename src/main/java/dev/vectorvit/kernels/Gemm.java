@@ -417,7 +417,7 @@ public final class Gemm implements ThreadTeam.Job {
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
                 boolean loadC = pc > 0 || startFromC, last = pc + kcb >= k;
-                Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, 0, nr, s.transposeTmp((long) (nr / 2) * (nr / 2)));
+                Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, 0, nr);
                 for (int ic = 0; ic < rows; ic += mc) {
                     int mcb = Math.min(mc, rows - ic);
                     Packing.packA(transA, a, aOff, lda, row0 + ic, mcb, pc, kcb, alpha, aPack, 0, mr);
@@ -547,15 +547,10 @@ public final class Gemm implements ThreadTeam.Job {
         private MemorySegment a = MemorySegment.NULL;
         private MemorySegment b = MemorySegment.NULL;
         private MemorySegment edge = MemorySegment.NULL;
-        private MemorySegment transposeTmp = MemorySegment.NULL;
 
         /** {@code current} if it holds {@code floats}, else a new buffer of that size. */
         private static MemorySegment atLeast(MemorySegment current, long floats) {
             return current.byteSize() >= floats * Float.BYTES ? current : Memory.floats(Arena.ofAuto(), floats);
-        }
-
-        MemorySegment transposeTmp(long floats) {
-            return transposeTmp = atLeast(transposeTmp, floats);
         }
 
         MemorySegment edge(long floats) {

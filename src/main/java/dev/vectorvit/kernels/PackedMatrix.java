@@ -96,14 +96,10 @@ public final class PackedMatrix {
                             (long) (r0 + j) * t.k * Float.BYTES, (long) t.k * Float.BYTES);
                 }
             } else {
-                int nr = GemmContext.CURRENT.nr();
-                try (Arena scratch = Memory.scratch()) {
-                    MemorySegment tmp = Memory.floats(scratch, (long) (nr / 2) * (nr / 2));
-                    for (int p = 0; p < t.k; p += t.kc) {
-                        int depth = Math.min(t.kc, t.k - p);
-                        Packing.packB(true, w, off, ld, p, depth, 0, rows, t.data, (long) t.paddedN * p + (long) r0 * depth,
-                                nr, tmp);
-                    }
+                for (int p = 0; p < t.k; p += t.kc) {
+                    int depth = Math.min(t.kc, t.k - p);
+                    Packing.packB(true, w, off, ld, p, depth, 0, rows, t.data, (long) t.paddedN * p + (long) r0 * depth,
+                            GemmContext.CURRENT.nr());
                 }
             }
             filled = r0 + rows;
