@@ -5,6 +5,7 @@ import dev.vectorvit.io.ImagePreprocessing;
 import dev.vectorvit.io.ImagePreprocessing.ResizeMode;
 import dev.vectorvit.io.Images;
 import dev.vectorvit.io.SafeTensors;
+import dev.vectorvit.kernels.Warmup;
 import dev.vectorvit.tensor.Checks;
 import dev.vectorvit.tensor.LargePageArena;
 import dev.vectorvit.tensor.Memory;
@@ -110,6 +111,7 @@ public final class ViTModel implements AutoCloseable {
     }
 
     public static ViTModel load(Path dir, Options options) throws IOException {
+        Warmup.startOnce();
         ModelSource src = ModelSource.read(dir);
         // A size the caller asked for is an argument error if the model cannot run at it; the format's own, a file's.
         ViTConfig own = src.format().runConfig(src), run;
@@ -135,6 +137,7 @@ public final class ViTModel implements AutoCloseable {
      * weights (benchmarks and demos, no files).
      */
     public static ViTModel random(ViTConfig config, long seed, Options options) {
+        Warmup.startOnce();
         ViTConfig run = options.apply(config);
         Arena arena = LargePageArena.ofShared();
         return new ViTModel(run, ViTWeights.random(run, seed, arena), options, arena, null);

@@ -1,0 +1,63 @@
+package dev.vectorvit.kernels;
+
+import dev.vectorvit.tensor.Memory;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs each vector kernel of a transformer block on small data until the JIT has compiled it, so that a
+ * model's first forward pass finds them compiled. It runs on a thread of its own while a model loads:
+ * a kernel first met in the forward pass runs C1's code, a Java call per vector operation, on full-size
+ * data until C2 has compiled it (the GEMM micro-kernel alone took half a second of ViT-B/16's first
+ * pass), where here it runs on one register tile of rows and just enough calls to pass HotSpot's
+ * thresholds (1,000 products of depth 32 for the micro-kernel). Shapes are a ViT-B block's (width 768,
+ * 197 tokens, heads of 64) and every operand is in shared native memory, as in a model's own runs, so
+ * that the profiles C2 compiles from are a real pass's. Nothing here changes what a kernel computes.
+ */
+public final class Warmup {
+    private static final int D = 768, TOKENS = 197, HEAD = 64;
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+
+    private Warmup() {}
+
+    /** Starts {@link #run} on a daemon thread, the first time only (a JVM needs it once). */
+    public static void startOnce() {
+        if (STARTED.compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("vectorvit-warmup").start(Warmup::run);
+        }
+    }
+
+    /** Runs the kernels until the JIT has compiled them (about 1 s on 2 cores, most of it compiling). */
+    static void run() {
+        if (!Simd.enabled()) {
+            return;
+        }
+        int nr = GemmContext.CURRENT.nr(), mr = GemmContext.CURRENT.mr(), depth = 32;
+        try (Arena arena = Memory.scratch(); ThreadTeam team = ThreadTeam.of(1)) {
+            // Zeros: the values do not matter, and filling memory one float at a time is slow this early.
+            MemorySegment x = Memory.floats(arena, (long) mr * D), y = Memory.floats(arena, (long) mr * D);
+            MemorySegment qkv = Memory.floats(arena, (long) TOKENS * 3 * D), scores = Memory.floats(arena, (long) mr * TOKENS);
+            MemorySegment gamma = Memory.floats(arena, D), bias = Memory.floats(arena, D);
+            PackedMatrix w = PackedMatrix.pack(Memory.floats(arena, (long) nr * depth), 0, depth, nr, depth, arena);
+            Gemm gemm = new Gemm(team);
+            MatrixView a = new MatrixView(y, 0, depth, false), c = new MatrixView(x, 0, nr, false);
+            for (int i = 0; i < 1000; i++) {
+                gemm.multiplyOn(0, mr, a, w, c, Epilogue.of(i % 3 == 2 ? 1f : 0f, bias,
+                        i % 3 == 0 ? Activation.GELU_ERF : Activation.NONE));
+            }
+            for (int i = 0; i < 24; i++) { // both attention products, for their paths: the kernel is compiled above
+                long h = (long) (i % 12) * HEAD;
+                gemm.multiplyOn(0, mr, TOKENS, HEAD, qkv, h, 3 * D, false, qkv, D + h, 3 * D, true, scores, 0, TOKENS);
+                gemm.multiplyOn(0, mr, HEAD, TOKENS, scores, 0, TOKENS, false, qkv, 2 * D + h, 3 * D, false, y, 0, D);
+            }
+            for (int i = 0; i < 200; i++) {
+                Softmax.apply(mr, TOKENS, 0.125f, scores, 0, TOKENS);
+            }
+            for (int i = 0; i < 120; i++) {
+                LayerNorm.apply(mr, D, x, 0, D, gamma, 0, bias, 0, 1e-6f, y, 0, D);
+                ElementWise.add(mr, D, x, 0, D, y, 0, D);
+            }
+        }
+    }
+}
