@@ -21,9 +21,12 @@ public final class Warmup {
 
     private Warmup() {}
 
-    /** Starts {@link #run} on a daemon thread, the first time only (a JVM needs it once). */
+    /**
+     * Starts {@link #run} on a daemon thread, the first time only (a JVM needs it once); not at all under
+     * {@code -Dvectorvit.warmup=false}.
+     */
     public static void startOnce() {
-        if (STARTED.compareAndSet(false, true)) {
+        if (Boolean.parseBoolean(System.getProperty("vectorvit.warmup", "true")) && STARTED.compareAndSet(false, true)) {
             Thread.ofPlatform().daemon().name("vectorvit-warmup").start(Warmup::run);
         }
     }
