@@ -202,7 +202,7 @@ record VitPeersSection(PeersData data, Run run) implements Section {
         return switch (engine) {
             case "vectorvit" -> "`vit bench --iterations 1 --warmup 0` (the vit script, JVM start "
                     + s.get("jvm_start_ms") + " ms, weights " + s.get("load_ms") + " ms, first pass " + s.get("first_forward_ms")
-                    + " ms: the JIT compiles the kernels during it)";
+                    + " ms; the JIT compiles the kernels during both, the load's share on a thread of its own)";
             case "onnxruntime" -> "OrtColdStart in a fresh JVM (JVM start " + s.get("jvm_start_ms") + " ms, session with "
                     + "graph optimizations " + s.get("session_ms") + " ms)";
             case "pytorch" -> "`export.py cold`: import torch, build vit_b_16, load the state dict, one pass";
