@@ -2,7 +2,6 @@ package dev.vectorvit.io;
 
 import dev.vectorvit.tensor.Memory;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -60,9 +59,6 @@ public final class SafeTensors implements AutoCloseable {
     private final Path file;
     private final String source;
     private final Arena arena;
-    private final FileChannel channel;
-    /** Where the data area starts in the file. */
-    private final long dataStart;
     private final MemorySegment data;
     /** The data area as the mapping itself (data may be a plain native view of it), for {@link #read}'s unload. */
     private final MemorySegment mapped;
@@ -72,24 +68,21 @@ public final class SafeTensors implements AutoCloseable {
     private final Map<String, MemorySegment> converted = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private SafeTensors(Path file, Arena arena, FileChannel channel, long dataStart, MemorySegment data,
-                        MemorySegment mapped, Map<String, Entry> entries, Map<String, String> metadata) {
+    private SafeTensors(Path file, Arena arena, MemorySegment data, MemorySegment mapped, Map<String, Entry> entries,
+                        Map<String, String> metadata) {
         this.file = file;
         this.source = file.toString();
         this.arena = arena;
-        this.channel = channel;
-        this.dataStart = dataStart;
         this.data = data;
         this.mapped = mapped;
         this.entries = entries;
         this.metadata = metadata;
     }
 
-    /** Maps {@code file} and validates its header; the file stays open (for {@link #read}) until {@link #close}. */
+    /** Maps {@code file} and validates its header; the mapping stays until {@link #close} (the file itself is closed). */
     public static SafeTensors open(Path file) throws IOException {
         String source = file.toString();
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        try {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size < Long.BYTES) {
                 throw new FormatException(source + ": " + size
@@ -124,15 +117,12 @@ public final class SafeTensors implements AutoCloseable {
                     }
                 }
                 checkOverlaps(entries.values(), source);
-                return new SafeTensors(file, arena, channel, Long.BYTES + n, data, mapped.asSlice(Long.BYTES + n),
-                        Collections.unmodifiableMap(entries), metadata);
+                return new SafeTensors(file, arena, data, mapped.asSlice(Long.BYTES + n), Collections.unmodifiableMap(entries),
+                        metadata);
             } catch (Throwable t) {
                 arena.close();
                 throw t;
             }
-        } catch (Throwable t) {
-            channel.close();
-            throw t;
         }
     }
 
@@ -348,17 +338,12 @@ public final class SafeTensors implements AutoCloseable {
         }
     }
 
-    /** Unmaps and closes the file; every segment handed out becomes inaccessible. Idempotent. */
+    /** Unmaps the file; every segment handed out becomes inaccessible. Idempotent. */
     @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;
             arena.close();
-            try {
-                channel.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(source + ": closing failed", e);
-            }
         }
     }
 }
