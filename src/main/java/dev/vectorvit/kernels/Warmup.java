@@ -7,13 +7,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs each vector kernel of a transformer block on small data until the JIT has compiled it, so that a
- * model's first forward pass finds them compiled. It runs on a thread of its own while a model loads:
- * a kernel first met in the forward pass runs C1's code, a Java call per vector operation, on full-size
+ * model's first forward pass finds them compiled. It runs on a thread of its own while a model loads: a
+ * kernel first met in the forward pass runs C1's code, a Java call per vector operation, on full-size
  * data until C2 has compiled it (the GEMM micro-kernel alone took half a second of ViT-B/16's first
- * pass), where here it runs on one register tile of rows and just enough calls to pass HotSpot's
- * thresholds (1,000 products of depth 32 for the micro-kernel). Shapes are a ViT-B block's (width 768,
- * 197 tokens, heads of 64) and every operand is in shared native memory, as in a model's own runs, so
- * that the profiles C2 compiles from are a real pass's. Nothing here changes what a kernel computes.
+ * pass), where here it runs on small data (one register tile of rows for the products) and just enough
+ * calls to pass HotSpot's thresholds (1,200 products of depth 32 for the micro-kernel). Shapes are a
+ * ViT-B block's (width 768, 197 tokens, heads of 64) and every operand is in shared native memory, as in
+ * a model's own runs, so that the profiles C2 compiles from are a real pass's. Nothing here changes what
+ * a kernel computes.
  */
 public final class Warmup {
     private static final int D = 768, TOKENS = 197, HEAD = 64;
