@@ -409,6 +409,7 @@ public final class Gemm implements ThreadTeam.Job {
         MemorySegment aPack = s.a((long) Math.min(mc, roundUp(rows, mr)) * kc);
         MemorySegment bPack = s.b((long) Math.min(nc, roundUp(cols, nr)) * kc);
         MemorySegment edge = s.edge(mr * nr);
+        float[] work = transB ? s.work(Packing.transposeWork(kc, nr)) : null;
         long c0 = cOff + (long) row0 * ldc + col0;
         // The start value beta C + bias is made in C first, so that the micro-kernel only loads C.
         boolean startFromC = prepare(rows, cols, beta, c, c0, ldc, bias, bias == null ? 0 : biasOff + col0);
@@ -417,7 +418,7 @@ public final class Gemm implements ThreadTeam.Job {
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
                 boolean loadC = pc > 0 || startFromC, last = pc + kcb >= k;
-                Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, 0, nr);
+                Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, 0, nr, work);
                 for (int ic = 0; ic < rows; ic += mc) {
                     int mcb = Math.min(mc, rows - ic);
                     Packing.packA(transA, a, aOff, lda, row0 + ic, mcb, pc, kcb, alpha, aPack, 0, mr);
@@ -547,10 +548,15 @@ public final class Gemm implements ThreadTeam.Job {
         private MemorySegment a = MemorySegment.NULL;
         private MemorySegment b = MemorySegment.NULL;
         private MemorySegment edge = MemorySegment.NULL;
+        private float[] work = new float[0];
 
         /** {@code current} if it holds {@code floats}, else a new buffer of that size. */
         private static MemorySegment atLeast(MemorySegment current, long floats) {
             return current.byteSize() >= floats * Float.BYTES ? current : Memory.floats(Arena.ofAuto(), floats);
+        }
+
+        float[] work(int floats) {
+            return work.length >= floats ? work : (work = new float[floats]);
         }
 
         MemorySegment edge(long floats) {

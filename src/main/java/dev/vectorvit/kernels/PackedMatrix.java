@@ -96,10 +96,11 @@ public final class PackedMatrix {
                             (long) (r0 + j) * t.k * Float.BYTES, (long) t.k * Float.BYTES);
                 }
             } else {
+                float[] work = new float[Packing.transposeWork(Math.min(t.kc, t.k), GemmContext.CURRENT.nr())];
                 for (int p = 0; p < t.k; p += t.kc) {
                     int depth = Math.min(t.kc, t.k - p);
                     Packing.packB(true, w, off, ld, p, depth, 0, rows, t.data, (long) t.paddedN * p + (long) r0 * depth,
-                            GemmContext.CURRENT.nr());
+                            GemmContext.CURRENT.nr(), work);
                 }
             }
             filled = r0 + rows;
