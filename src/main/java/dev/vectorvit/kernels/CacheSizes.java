@@ -19,8 +19,20 @@ record CacheSizes(long l1, long l2, long l3, String source) {
     private static final Path SYSFS = Path.of("/sys/devices/system/cpu/cpu0/cache");
     private static final Path CPUINFO = Path.of("/proc/cpuinfo");
 
-    /** This machine's caches: sysfs, else /proc/cpuinfo, else the defaults. */
+    /**
+     * This machine's caches: sysfs, else /proc/cpuinfo, else the defaults. Read once per JVM: every packed
+     * weight asks, and /proc/cpuinfo grows with the core count (a ViT-B/16 load read it some 50 times).
+     */
     static CacheSizes ofThisMachine() {
+        return Machine.CACHES;
+    }
+
+    /** Holds the caches read on first use. */
+    private static final class Machine {
+        static final CacheSizes CACHES = read();
+    }
+
+    private static CacheSizes read() {
         if (Files.isDirectory(SYSFS)) {
             return new CacheSizes(sysfs(1, DEFAULTS.l1), sysfs(2, DEFAULTS.l2), sysfs(3, DEFAULTS.l3), "sysfs");
         }
