@@ -20,21 +20,21 @@ final class VecSoftmax {
     private VecSoftmax() {}
 
     static void apply(int rows, int cols, float scale, MemorySegment x, long xOff, int ldx) {
-        for (int r = 0; r < rows; r++) {
-            row(cols, scale, x, (xOff + (long) r * ldx) * Float.BYTES);
+        long xb = xOff * Float.BYTES, step = (long) ldx * Float.BYTES;
+        float max = rows > 0 ? max(cols, x, xb) : 0f;
+        for (int r = 0; r < rows; r++, xb += step) {
+            if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY || max == Float.NEGATIVE_INFINITY) {
+                ScalarKernels.fill(x, xb / Float.BYTES, cols, max == Float.NEGATIVE_INFINITY ? 0f : Float.NaN);
+                max = r + 1 < rows ? max(cols, x, xb + step) : 0f;
+                continue;
+            }
+            exp(cols, x, xb, scale, -scale * max);
+            float sum = VecElementWise.sum(cols, x, xb, 0f, false);
+            // The next row's max between this row's sum and its scaling: independent work while the sum's
+            // lane reduction completes (each pass is short, so a row's passes otherwise wait on each other).
+            max = r + 1 < rows ? max(cols, x, xb + step) : 0f;
+            VecElementWise.scale(1, cols, 1f / sum, x, xb / Float.BYTES, cols);
         }
-    }
-
-    /** One row (offset in bytes); each pass is its own small method passing only scalars (see VecLayerNorm). */
-    static void row(int n, float scale, MemorySegment x, long xb) {
-        float max = max(n, x, xb);
-        if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY || max == Float.NEGATIVE_INFINITY) {
-            ScalarKernels.fill(x, xb / Float.BYTES, n, max == Float.NEGATIVE_INFINITY ? 0f : Float.NaN);
-            return;
-        }
-        exp(n, x, xb, scale, -scale * max);
-        float sum = VecElementWise.sum(n, x, xb, 0f, false);
-        VecElementWise.scale(1, n, 1f / sum, x, xb / Float.BYTES, n);
     }
 
     /**
