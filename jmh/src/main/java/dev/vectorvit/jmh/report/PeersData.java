@@ -6,6 +6,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,21 @@ final class PeersData {
         }
     }
 
-    /** Fresh-process runs of one engine: ms to first logits and peak RSS, one entry per run. */
-    record Cold(List<Double> firstMs, List<Double> rssBytes, Map<String, Object> sample) {}
+    /** Fresh-process runs of one engine: ms to first logits, peak RSS and the whole record, one entry per run. */
+    record Cold(List<Double> firstMs, List<Double> rssBytes, List<Map<String, Object>> runs) {
+        /**
+         * The run whose time to first logits is the median (the lower middle one of an even count): its parts
+         * (JVM start, load, first pass) are those of the figure the report shows, not of whichever ran first.
+         */
+        Map<String, Object> medianRun() {
+            Integer[] order = new Integer[runs.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, Comparator.comparingDouble(firstMs::get));
+            return runs.get(order[(order.length - 1) / 2]);
+        }
+    }
 
     final Map<String, Object> vit;
     final List<Latency> latency = new ArrayList<>();
@@ -115,9 +130,10 @@ final class PeersData {
             }
             Object first = m.containsKey("first_logits_since_jvm_start_ms") ? m.get("first_logits_since_jvm_start_ms")
                     : m.get("first_logits_since_process_start_ms");
-            Cold c = out.computeIfAbsent(engine, k -> new Cold(new ArrayList<>(), new ArrayList<>(), m));
+            Cold c = out.computeIfAbsent(engine, k -> new Cold(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
             c.firstMs().add(num(first).doubleValue());
             c.rssBytes().add(num(m.get("peak_rss_bytes")).doubleValue());
+            c.runs().add(m);
         }
         return out;
     }}

@@ -192,7 +192,7 @@ record VitPeersSection(PeersData data, Run run) implements Section {
             md.append("| ").append(NAMES.get(e)).append(" | ").append(f.size()).append(" | ")
                     .append(fmt(median(f), 0)).append(" ms (").append(fmt(f.getFirst(), 0)).append("-")
                     .append(fmt(f.getLast(), 0)).append(") | ")
-                    .append(fmt(median(k.rssBytes()) / (1 << 20), 0)).append(" MiB | ").append(coldWhat(e, k.sample()))
+                    .append(fmt(median(k.rssBytes()) / (1 << 20), 0)).append(" MiB | ").append(coldWhat(e, k.medianRun()))
                     .append(" |\n");
         }
         md.append('\n');
