@@ -44,11 +44,12 @@ public final class PassAllocation {
             long[] bytes = new long[BLOCK];
             long end = System.nanoTime() + seconds * 1_000_000_000L;
             for (int block = 1; System.nanoTime() < end; block++) {
+                long[] threadIds = mx.getAllThreadIds(); // per block: listing the threads allocates
                 for (int i = 0; i < BLOCK; i++) {
-                    long reading = allocated(mx) - allocated(mx); // minus: what one reading allocates
-                    long before = allocated(mx);
+                    long reading = allocated(mx, threadIds) - allocated(mx, threadIds); // minus one reading's array
+                    long before = allocated(mx, threadIds);
                     session.forward(input, 0, batch, logits, 0);
-                    bytes[i] = allocated(mx) - before + reading;
+                    bytes[i] = allocated(mx, threadIds) - before + reading;
                 }
                 Arrays.sort(bytes);
                 System.out.printf(Locale.ROOT, "passes %d-%d: heap bytes per pass, all threads: median %d, max %d%n",
@@ -57,10 +58,10 @@ public final class PassAllocation {
         }
     }
 
-    /** Bytes allocated so far by the JVM's live threads. */
-    private static long allocated(ThreadMXBean mx) {
+    /** Bytes allocated so far by these threads (-1 for one that has ended: left out). */
+    private static long allocated(ThreadMXBean mx, long[] threadIds) {
         long sum = 0;
-        for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+        for (long b : mx.getThreadAllocatedBytes(threadIds)) {
             sum += Math.max(0, b);
         }
         return sum;
