@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -106,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
             double median = percentile(ms, 50), p10 = percentile(ms, 10), p90 = percentile(ms, 90);
             double imagesPerSecond = batch / (median / 1e3);
             double gflops = m.flopsPerImage() * batch / (median / 1e3) / 1e9;
-            long peakRss = peakRssBytes();
+            long peakRss = ProcessMemory.peakRssBytes();
             GemmBlocking blocking = GemmBlocking.forThisMachine();
             Result res = new Result(what, c.imageHeight(), c.imageWidth(), c.tokens(), batch, m.options().threads(),
                     Simd.describe(), blocking.describe(), blocking.json(), iterations, median, ms[0],
@@ -144,20 +143,6 @@ final class BenchCommand implements Callable<Integer> {
         int lo = (int) Math.floor(pos);
         int hi = Math.min(sorted.length - 1, lo + 1);
         return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-    }
-
-    /** The process's peak resident set (VmHWM) on Linux; -1 elsewhere. */
-    static long peakRssBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
     }
 
     static String fmt(double v) {

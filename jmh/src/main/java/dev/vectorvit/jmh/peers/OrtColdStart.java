@@ -4,14 +4,13 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.vectorvit.cli.ProcessClock;
+import dev.vectorvit.cli.ProcessMemory;
 import dev.vectorvit.io.Npy;
 import dev.vectorvit.io.NpyArray;
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,22 +61,8 @@ public final class OrtColdStart {
         out.put("jvm_start_ms", mainStart - jvmStart);
         out.put("session_ms", sessionMs);
         out.put("first_logits_since_process_start_ms", firstLogits - jvmStart);
-        out.put("peak_rss_bytes", peakRssBytes());
+        out.put("peak_rss_bytes", ProcessMemory.peakRssBytes());
         out.put("logit0", first);
         System.out.print(JsonText.of(out));
-    }
-
-    /** VmHWM of this process in bytes; -1 where /proc is missing. */
-    static long peakRssBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
     }
 }
