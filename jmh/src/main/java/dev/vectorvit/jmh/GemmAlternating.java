@@ -12,8 +12,8 @@ import java.util.Locale;
 
 /**
  * Packed products (a linear layer's {@link Gemm#multiply(int, MemorySegment, long, int, PackedMatrix, float,
- * MemorySegment, long, int, MemorySegment, long, Activation)}) in one JVM, taking turns round by round, on
- * one thread: for settings whose difference is smaller than the drift between two JMH forks on a shared
+ * MemorySegment, long, int, MemorySegment, long, Activation)}) in one JVM, taking turns round by round: for
+ * settings whose difference is smaller than the drift between two JMH forks on a shared
  * machine (one fork per setting can differ by 15% here). Each variant is {@code M:K:N:KC:EPILOGUE[:MC[:COPIES]]},
  * the epilogue {@code none}, {@code bias}, {@code gelu} (bias + GELU) or {@code res} (beta 1 + bias); each
  * has its own {@link GemmBlocking} (the given KC, MC 252 unless given) and packed copies of its weight, four
