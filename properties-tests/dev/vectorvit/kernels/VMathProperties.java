@@ -14,7 +14,7 @@ import net.jqwik.api.constraints.FloatRange;
  * The vector elementary functions against double precision, at the bounds VMath documents: exp relative
  * error below 4e-7 on [-87, 88] and exactly 0 below -87.34; erf and tanh absolute error below 1e-6
  * everywhere; and the two GELUs and quick_gelu within ElementWise's 2e-6 max(1, |x|). Each is checked at random points and
- * on a dense sweep of 2^20 evenly spaced floats.
+ * on a dense sweep of 2^20 evenly spaced floats. exp's scalar twin, {@code expLane}, gives a lane's bits.
  */
 final class VMathProperties {
     private static final double EXP_ERROR = 4e-7;
@@ -46,6 +46,27 @@ final class VMathProperties {
             float got = eval(VMath::exp, v);
             check(Gen.sameBits(got, 0f), () -> "exp(" + v + ") = " + got + ", expected 0");
         }
+    }
+
+    /** The scalar twin that finishes a row past its last whole vector gives a lane's bits, for every float. */
+    @Property(tries = 3000)
+    void expLaneIsALaneOfExp(@ForAll float x) {
+        checkLane(x);
+    }
+
+    @Example
+    void expLaneIsALaneOfExpSweepAndEdges() {
+        sweep(-100f, 100f, VMathProperties::checkLane);
+        for (float x : new float[] {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -0f, 0f,
+                Float.MIN_VALUE, -Float.MIN_VALUE, -87.33654f, Math.nextDown(-87.33654f), 88f, Math.nextUp(88f),
+                Float.MAX_VALUE, -Float.MAX_VALUE}) {
+            checkLane(x);
+        }
+    }
+
+    private static void checkLane(float x) {
+        float lane = eval(VMath::exp, x), scalar = VMath.expLane(x);
+        check(Gen.sameBits(lane, scalar), () -> "expLane(" + x + ") = " + scalar + ", a lane of exp gives " + lane);
     }
 
     @Property(tries = 2000)

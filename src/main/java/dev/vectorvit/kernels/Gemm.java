@@ -441,28 +441,29 @@ public final class Gemm implements ThreadTeam.Job {
     /**
      * One MR x NR tile of C at float {@code at} += A panel x B panel over a k block of depth kc, then
      * {@code act} (NONE until the last k block). A tile cut by C's edge runs through the zero-padded
-     * {@code edge} scratch, so the micro-kernel needs no masks.
+     * {@code edge} scratch, so the micro-kernel needs no masks, and the activation is applied there too,
+     * to whole vectors, before the live part is copied out: the same values, and no masked step (masked
+     * loads and stores made GELU 1.6x slower per vector).
      */
     private static void tile(int kc, MemorySegment ap, long aPanel, MemorySegment bp, long bPanel,
                              MemorySegment c, long at, int ldc, int tileRows, int tileCols, boolean loadC,
                              Activation act, MemorySegment edge) {
         final int mr = MR, nr = NR;
-        if (tileRows == mr && tileCols == nr) {
-            if (!loadC) {
-                MicroKernel.zero(c, at * Float.BYTES, (long) ldc * Float.BYTES);
-            }
-            MicroKernel.tile(kc, ap, aPanel, bp, bPanel, c, at * Float.BYTES, (long) ldc * Float.BYTES);
-        } else {
-            if (loadC) {
-                copyTile(c, at, ldc, edge, 0, nr, tileRows, tileCols);
-            } else {
-                MicroKernel.zero(edge, 0, (long) nr * Float.BYTES);
-            }
-            MicroKernel.tile(kc, ap, aPanel, bp, bPanel, edge, 0, (long) nr * Float.BYTES);
-            copyTile(edge, 0, nr, c, at, ldc, tileRows, tileCols);
+        boolean whole = tileRows == mr && tileCols == nr;
+        MemorySegment t = whole ? c : edge;
+        long tAt = whole ? at : 0;
+        int ldt = whole ? ldc : nr;
+        if (!whole && loadC) {
+            copyTile(c, at, ldc, edge, 0, nr, tileRows, tileCols);
+        } else if (!loadC) {
+            MicroKernel.zero(t, tAt * Float.BYTES, (long) ldt * Float.BYTES);
         }
+        MicroKernel.tile(kc, ap, aPanel, bp, bPanel, t, tAt * Float.BYTES, (long) ldt * Float.BYTES);
         if (act != Activation.NONE) {
-            VecElementWise.activate(act, tileRows, tileCols, c, at, ldc, c, at, ldc);
+            VecElementWise.activateTile(act, mr, nr, t, tAt, ldt);
+        }
+        if (!whole) {
+            copyTile(edge, 0, nr, c, at, ldc, tileRows, tileCols);
         }
     }
 

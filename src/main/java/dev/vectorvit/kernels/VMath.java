@@ -64,6 +64,28 @@ final class VMath {
         return result.blend(0f, x.lt(EXP_MIN));
     }
 
+    /**
+     * One lane of {@link #exp}: the same operations in the same order, each rounded as the vector's lane
+     * rounds it, so the same bits (VMathProperties checks it). For the few elements past a row's last
+     * whole vector, where a masked vector step costs more than these scalar operations.
+     */
+    static float expLane(float x) {
+        float xc = x < EXP_MIN ? EXP_MIN : x;
+        xc = xc > EXP_MAX ? EXP_MAX : xc;
+        float t = Math.fma(xc, LOG2E, ROUNDER);
+        float n = t - ROUNDER;
+        float r = Math.fma(n, -LN2_HI, xc);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(r, 1.9875691500e-4f, 1.3981999507e-3f);
+        p = Math.fma(p, r, 8.3334519073e-3f);
+        p = Math.fma(p, r, 4.1665795894e-2f);
+        p = Math.fma(p, r, 1.6666665459e-1f);
+        p = Math.fma(p, r, 5.0000001201e-1f);
+        float y = Math.fma(p, r * r, r) + 1f;
+        float result = y * Float.intBitsToFloat((Float.floatToRawIntBits(t) << 23) + (127 << 23));
+        return x < EXP_MIN ? 0f : result;
+    }
+
     /** p * x + c, one rounding. */
     private static FloatVector horner(FloatVector p, FloatVector x, float c) {
         return p.fma(x, FloatVector.broadcast(S, c));

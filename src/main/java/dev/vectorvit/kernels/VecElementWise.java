@@ -71,6 +71,20 @@ final class VecElementWise {
         }
     }
 
+    /**
+     * x = act(x) in place on {@code rows} rows of {@code cols} floats, cols a whole number of vectors (a GEMM
+     * register tile): no mask, the one call site of {@link VMath#apply} in this method.
+     */
+    static void activateTile(Activation act, int rows, int cols, MemorySegment x, long xOff, int ldx) {
+        for (int r = 0; r < rows; r++) {
+            long xb = (xOff + (long) r * ldx) * Float.BYTES;
+            for (int j = 0; j < cols; j += V) {
+                long o = xb + (long) j * Float.BYTES;
+                VMath.apply(FloatVector.fromMemorySegment(S, x, o, NATIVE), act).intoMemorySegment(x, o, NATIVE);
+            }
+        }
+    }
+
     /** The sum of (x - shift), or of (x - shift)^2 when {@code square}, in V lanes reduced in a fixed order. */
     static float sum(int n, MemorySegment x, long xb, float shift, boolean square) {
         int bound = S.loopBound(n);

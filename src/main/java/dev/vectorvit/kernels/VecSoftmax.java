@@ -1,6 +1,7 @@
 package dev.vectorvit.kernels;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -40,37 +41,56 @@ final class VecSoftmax {
     /**
      * The row max, NaN if the row holds one. The max is a compare and blend per step, and NaN is tracked
      * in a mask: FloatVector.max follows Math.max's NaN and -0 rules, which C2 emulates slowly on x86.
+     * Two accumulators, because one is a chain of compare and blend whose latency bounds the loop (1.2x
+     * on rows of 577). The max is the same whichever order finds it.
      */
     private static float max(int n, MemorySegment x, long xb) {
-        int bound = S.loopBound(n);
-        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        VectorMask<Float> nan = S.maskAll(false);
-        for (int j = 0; j < bound; j += V) {
-            FloatVector v = FloatVector.fromMemorySegment(S, x, xb + (long) j * Float.BYTES, NATIVE);
-            mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
-            nan = nan.or(v.test(VectorOperators.IS_NAN));
+        FloatVector mx0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), mx1 = mx0;
+        VectorMask<Float> nan0 = S.maskAll(false), nan1 = nan0;
+        int j = 0;
+        for (; j + 2 * V <= n; j += 2 * V) {
+            FloatVector v0 = FloatVector.fromMemorySegment(S, x, xb + (long) j * Float.BYTES, NATIVE);
+            FloatVector v1 = FloatVector.fromMemorySegment(S, x, xb + (long) (j + V) * Float.BYTES, NATIVE);
+            mx0 = mx0.blend(v0, v0.compare(VectorOperators.GT, mx0));
+            mx1 = mx1.blend(v1, v1.compare(VectorOperators.GT, mx1));
+            nan0 = nan0.or(v0.test(VectorOperators.IS_NAN));
+            nan1 = nan1.or(v1.test(VectorOperators.IS_NAN));
         }
-        if (bound < n) {
-            VectorMask<Float> tail = S.indexInRange(bound, n);
-            FloatVector v = FloatVector.fromMemorySegment(S, x, xb + (long) bound * Float.BYTES, NATIVE, tail);
-            mx = mx.blend(v, v.compare(VectorOperators.GT, mx).and(tail));
-            nan = nan.or(v.test(VectorOperators.IS_NAN).and(tail));
+        if (j < n) { // one more vector, whole or masked
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromMemorySegment(S, x, xb + (long) j * Float.BYTES, NATIVE, m);
+            mx0 = mx0.blend(v, v.compare(VectorOperators.GT, mx0).and(m));
+            nan0 = nan0.or(v.test(VectorOperators.IS_NAN).and(m));
+            j += V;
         }
-        return nan.anyTrue() ? Float.NaN : mx.reduceLanes(VectorOperators.MAX);
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromMemorySegment(S, x, xb + (long) j * Float.BYTES, NATIVE, m);
+            mx1 = mx1.blend(v, v.compare(VectorOperators.GT, mx1).and(m));
+            nan1 = nan1.or(v.test(VectorOperators.IS_NAN).and(m));
+        }
+        mx0 = mx0.blend(mx1, mx1.compare(VectorOperators.GT, mx0));
+        return nan0.or(nan1).anyTrue() ? Float.NaN : mx0.reduceLanes(VectorOperators.MAX);
     }
 
     /**
-     * x = exp(scale x + shift) in place, in one loop with a mask (all lanes but in the last step): a
-     * second call site of exp for the tail was not inlined by C2 and boxed its vectors. The sum is a
-     * separate pass for the same reason (a vector handed to the lane reduction here was boxed).
+     * x = exp(scale x + shift) in place: whole vectors, then the elements past the last one through
+     * {@link VMath#expLane}, the same bits as a vector lane. Not a masked step: masked loads and stores in
+     * every step made the loop 1.5x slower, and a second vector call site of exp for the tail was not
+     * inlined by C2 and boxed its vectors. The sum is a separate pass for the same reason (a vector
+     * handed to the lane reduction here was boxed).
      */
     private static void exp(int n, MemorySegment x, long xb, float scale, float shift) {
         FloatVector vScale = FloatVector.broadcast(S, scale);
         FloatVector vShift = FloatVector.broadcast(S, shift);
-        for (int j = 0; j < n; j += V) {
-            VectorMask<Float> m = S.indexInRange(j, n);
+        int bound = S.loopBound(n);
+        for (int j = 0; j < bound; j += V) {
             long o = xb + (long) j * Float.BYTES;
-            VMath.exp(FloatVector.fromMemorySegment(S, x, o, NATIVE, m).fma(vScale, vShift)).intoMemorySegment(x, o, NATIVE, m);
+            VMath.exp(FloatVector.fromMemorySegment(S, x, o, NATIVE).fma(vScale, vShift)).intoMemorySegment(x, o, NATIVE);
+        }
+        for (int j = bound; j < n; j++) {
+            long o = xb + (long) j * Float.BYTES;
+            x.set(ValueLayout.JAVA_FLOAT, o, VMath.expLane(Math.fma(x.get(ValueLayout.JAVA_FLOAT, o), scale, shift)));
         }
     }
 }
