@@ -54,8 +54,9 @@ final class VecElementWise {
     }
 
     /**
-     * y = act(x), one masked step at a time (all lanes but in the last): with a second call site for the
-     * tail, C2 ran out of inlining budget for GELU there and boxed every vector (7 MB per ViT-B/16 pass).
+     * y = act(x) for any width (ElementWise's API; the GEMM epilogue takes {@link #activateTile}), one masked
+     * step at a time (all lanes but in the last): with a second call site for the tail, C2 ran out of
+     * inlining budget for GELU there and boxed every vector (7 MB per ViT-B/16 pass when GELU ran here).
      */
     static void activate(Activation act, int rows, int cols, MemorySegment x, long xOff, int ldx,
                          MemorySegment y, long yOff, int ldy) {

@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Softmax of scale * x along each row, in place, in three passes: the row max (so exp never
- * overflows), e = exp(scale x - scale max) stored back while summing, then e / sum. The exponential is
+ * Softmax of scale * x along each row, in place, in four passes: the row max (so exp never
+ * overflows), e = exp(scale x - scale max) stored back, the sum of e, then e / sum. The exponential is
  * {@link VMath#exp}, a polynomial of FMAs. Scale must be positive, so max(scale x) = scale max(x).
  */
 final class VecSoftmax {
@@ -41,7 +41,7 @@ final class VecSoftmax {
     /**
      * The row max, NaN if the row holds one. The max is a compare and blend per step, and NaN is tracked
      * in a mask: FloatVector.max follows Math.max's NaN and -0 rules, which C2 emulates slowly on x86.
-     * Two accumulators, because one is a chain of compare and blend whose latency bounds the loop (1.2x
+     * Two accumulators, because one is a chain of compare and blend whose latency bounds the loop (1.1x
      * on rows of 577). The max is the same whichever order finds it.
      */
     private static float max(int n, MemorySegment x, long xb) {
