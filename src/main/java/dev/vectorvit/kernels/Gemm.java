@@ -15,7 +15,7 @@ import java.lang.foreign.MemorySegment;
  * <pre>
  *   for jc in N step NC          B block (KC x NC) packed, lives in L3
  *    for pc in K step KC          .
- *     for ic in M step MC        A block (MC x KC) packed, lives in L2
+ *     for ic in M step MC        A block (MC x KC), lives in L2: A's own rows, or packed ({@link GemmContext#aInPlace})
  *      for jr in NC step NR       B panel (KC x NR), reused by every A panel (L1/L2)
  *       for ir in MC step MR      {@link MicroKernel}: MR x NR of C in registers
  * </pre>
@@ -35,6 +35,10 @@ public final class Gemm implements ThreadTeam.Job {
     /** Rows of C in one register tile: the unit in which callers cut rows to spread them over members. */
     public static final int ROW_TILE = GemmContext.CURRENT.mr();
     private static final int MR = GemmContext.CURRENT.mr(), NR = GemmContext.CURRENT.nr();
+    /** The start of a tile that has neither C nor a bias to start from: one row of zeros, read with a stride of 0. */
+    private static final MemorySegment ZEROS = Memory.floats(Arena.global(), NR);
+    /** Whether the micro-kernel reads A's rows where they are ({@link GemmContext#aInPlace}). */
+    private static final boolean A_IN_PLACE = GemmContext.CURRENT.aInPlace();
     /** The member argument of the flat products that means "the whole team". */
     private static final int TEAM = -1;
     private final ThreadTeam team;
@@ -49,7 +53,8 @@ public final class Gemm implements ThreadTeam.Job {
     private MemorySegment a, b, c, bias;
     private long aOff, bOff, cOff, biasOff;
     private Activation act;
-    // A packed product in flight: W, the block of A's rows packed for the team, and how the team splits it.
+    // A packed product in flight: W, the block of A's rows (packed for the team unless read in place), and how
+    // the team splits it.
     private PackedMatrix w;
     private int blockRow0, blockRows, rowParts;
     private MemorySegment aBlock = MemorySegment.NULL;
@@ -172,10 +177,10 @@ public final class Gemm implements ThreadTeam.Job {
 
     /**
      * C = act(A W^T + beta C + bias) for a weight packed at load (A is m x k, not transposed; W is n x k):
-     * the team packs A's rows once, shared by all members (each packs a share), then each member computes
-     * one rectangle of C ({@link GemmSplit}) reading W's panels where they are. Each element is the same
-     * FMA chain as in {@link #multiply(int, int, int, float, MatrixView, MatrixView, MatrixView, Epilogue)
-     * multiply} with alpha = 1 and W as B transposed, so the bits are the same.
+     * each member computes one rectangle of C ({@link GemmSplit}) reading A's rows and W's panels where
+     * they are (where A's panels are k-major, the team first packs A's rows once, each member a share).
+     * Each element is the same FMA chain as in {@link #multiply(int, int, int, float, MatrixView, MatrixView,
+     * MatrixView, Epilogue) multiply} with alpha = 1 and W as B transposed, so the bits are the same.
      */
     public void multiply(int m, MatrixView a, PackedMatrix w, MatrixView c, Epilogue e) {
         product(TEAM, m, untransposed("A", a).data(), a.offset(), a.ld(), w, e.beta(), untransposed("C", c).data(),
@@ -210,9 +215,12 @@ public final class Gemm implements ThreadTeam.Job {
                 return;
             }
             Scratch s = scratch[member];
-            MemorySegment pack = s.a((long) roundUp(m, MR) * w.k());
-            packRows(a, aOff, lda, w, 0, m, pack);
-            multiplyRect(s, w, pack, roundUp(m, MR), 0, 0, m, 0, w.n(), beta, c, cOff, ldc, bias, biasOff, act);
+            MemorySegment pack = A_IN_PLACE ? a : s.a((long) roundUp(m, MR) * w.k());
+            if (!A_IN_PLACE) {
+                packRows(a, aOff, lda, w, 0, m, pack);
+            }
+            multiplyRect(s, w, pack, aOff, lda, roundUp(m, MR), 0, 0, m, 0, w.n(), beta, c, cOff, ldc, bias, biasOff,
+                    act);
             return;
         }
         requireShared("A", a);
@@ -227,7 +235,7 @@ public final class Gemm implements ThreadTeam.Job {
             for (blockRow0 = 0; blockRow0 < m; blockRow0 += block) {
                 blockRows = Math.min(block, m - blockRow0);
                 rowParts = GemmSplit.rowParts(blockRows, w.n(), team.size(), MR, panelWidth());
-                if (simd && w.panels()) {
+                if (simd && w.panels() && !A_IN_PLACE) {
                     aBlock = Scratch.atLeast(aBlock, (long) roundUp(blockRows, MR) * w.k());
                     team.run(packBlockJob);
                 }
@@ -270,10 +278,13 @@ public final class Gemm implements ThreadTeam.Job {
     }
 
     /**
-     * Rows per block of a packed product: all m while packed A stays within {@link #A_BLOCK_FLOATS},
-     * otherwise equal blocks of whole MR-row panels.
+     * Rows per block of a packed product: all m where A is read in place or its packed copy stays within
+     * {@link #A_BLOCK_FLOATS}, otherwise equal blocks of whole MR-row panels.
      */
     static int blockRows(int m, int k) {
+        if (A_IN_PLACE) {
+            return m;
+        }
         long panels = (m + MR - 1) / MR;
         long blocks = Math.max(1, (panels * MR * k + A_BLOCK_FLOATS - 1) / A_BLOCK_FLOATS);
         return (int) ((panels + blocks - 1) / blocks) * MR;
@@ -324,14 +335,15 @@ public final class Gemm implements ThreadTeam.Job {
                     cOff + (long) (blockRow0 + r0) * ldc + c0, ldc, bias, biasOff, act);
             return;
         }
-        multiplyRect(scratch[member], w, aBlock, roundUp(blockRows, MR), blockRow0, r0, r1, c0, c1, beta, c,
-                cOff, ldc, bias, biasOff, act);
+        multiplyRect(scratch[member], w, A_IN_PLACE ? a : aBlock, aOff, lda, roundUp(blockRows, MR), blockRow0, r0,
+                r1, c0, c1, beta, c, cOff, ldc, bias, biasOff, act);
     }
 
     /**
-     * Rows [r0, r1) x columns [c0, c1) of C's block that starts at row {@code first}, from the block's packed
-     * rows ({@code pack}, laid out for {@code paddedRows} rows): for each k slice of W, MC rows at a time (their panels in L2), each panel of W (from memory,
-     * then L2) runs against those rows' A panels.
+     * Rows [r0, r1) x columns [c0, c1) of C's block that starts at row {@code first}, from A's rows in place
+     * ({@code a} from float {@code aOff}, lda apart) or from the block's packed rows ({@code a} the pack,
+     * laid out for {@code paddedRows} rows): for each k slice of W, MC rows at a time (in L2), each panel
+     * of W (from memory, then L2) runs against those rows.
      * <pre>
      *   for pc in K step KC (W's slices)
      *    for ic in rows step MC
@@ -339,9 +351,9 @@ public final class Gemm implements ThreadTeam.Job {
      *      for ir in MC step MR           {@link MicroKernel}: MR x NR of C in registers
      * </pre>
      */
-    private void multiplyRect(Scratch s, PackedMatrix w, MemorySegment pack, int paddedRows, int first, int r0, int r1,
-                              int c0, int c1, float beta, MemorySegment c, long cOff, int ldc, MemorySegment bias,
-                              long biasOff, Activation act) {
+    private void multiplyRect(Scratch s, PackedMatrix w, MemorySegment a, long aOff, int lda, int paddedRows, int first,
+                              int r0, int r1, int c0, int c1, float beta, MemorySegment c, long cOff, int ldc,
+                              MemorySegment bias, long biasOff, Activation act) {
         final int mr = MR, nr = NR;
         int k = w.k(), kc = w.kc(), rows = r1 - r0;
         MemorySegment edge = s.edge(mr * nr);
@@ -360,9 +372,11 @@ public final class Gemm implements ThreadTeam.Job {
                     long wPanel = ((long) w.paddedN() * p + (long) jr * depth) * Float.BYTES;
                     int tileCols = Math.min(nr, c1 - jr);
                     for (int ir = ic; ir < icEnd; ir += mr) {
-                        long aPanel = ((long) paddedRows * p + (long) ir * depth) * Float.BYTES;
-                        tile(depth, pack, aPanel, wp, wPanel, c, cOff + (long) (first + ir) * ldc + jr, ldc,
-                                Math.min(mr, icEnd - ir), tileCols, loadC, last, edge);
+                        long aPanel = A_IN_PLACE ? (aOff + (long) (first + ir) * lda + p) * Float.BYTES
+                                : ((long) paddedRows * p + (long) ir * depth) * Float.BYTES;
+                        tile(depth, a, aPanel, (A_IN_PLACE ? lda : depth) * (long) Float.BYTES, wp, wPanel, c,
+                                cOff + (long) (first + ir) * ldc + jr, ldc, Math.min(mr, icEnd - ir), tileCols, loadC,
+                                bias, biasOff + jr, last, edge);
                     }
                 }
             }
@@ -406,7 +420,9 @@ public final class Gemm implements ThreadTeam.Job {
         int kc = blocking.depth(k);
         int nc = Math.max(nr, blocking.nc() / nr * nr);
         Scratch s = scratch[member];
-        MemorySegment aPack = s.a((long) Math.min(mc, roundUp(rows, mr)) * kc);
+        // A is read in place unless it needs a transpose, alpha or the k-major layout: then packed per MC x KC block.
+        boolean inPlace = A_IN_PLACE && !transA && alpha == 1f;
+        MemorySegment aPack = inPlace ? a : s.a((long) Math.min(mc, roundUp(rows, mr)) * kc);
         MemorySegment bPack = s.b((long) Math.min(nc, roundUp(cols, nr)) * kc);
         MemorySegment edge = s.edge(mr * nr);
         float[] work = transB ? s.work(Packing.transposeWork(kc, nr)) : null;
@@ -421,16 +437,20 @@ public final class Gemm implements ThreadTeam.Job {
                 Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, 0, nr, work);
                 for (int ic = 0; ic < rows; ic += mc) {
                     int mcb = Math.min(mc, rows - ic);
-                    Packing.packA(transA, a, aOff, lda, row0 + ic, mcb, pc, kcb, alpha, aPack, 0, mr);
+                    if (!inPlace) {
+                        Packing.packA(transA, a, aOff, lda, row0 + ic, mcb, pc, kcb, alpha, aPack, 0, mr);
+                    }
+                    long aStride = (inPlace ? lda : kcb) * (long) Float.BYTES;
                     for (int jr = 0; jr < ncb; jr += nr) {
                         long bPanel = (long) jr * kcb * Float.BYTES;
                         int tileCols = Math.min(nr, ncb - jr);
                         for (int ir = 0; ir < mcb; ir += mr) {
                             int tileRows = Math.min(mr, mcb - ir);
                             long at = c0 + (long) (ic + ir) * ldc + jc + jr;
-                            long aPanel = (long) ir * kcb * Float.BYTES;
-                            tile(kcb, aPack, aPanel, bPack, bPanel, c, at, ldc, tileRows, tileCols, loadC,
-                                    last ? act : Activation.NONE, edge);
+                            long aPanel = inPlace ? (aOff + (long) (row0 + ic + ir) * lda + pc) * Float.BYTES
+                                    : ir * aStride;
+                            tile(kcb, aPack, aPanel, aStride, bPack, bPanel, c, at, ldc, tileRows, tileCols, loadC,
+                                    bias, biasOff + col0 + jc + jr, last ? act : Activation.NONE, edge);
                         }
                     }
                 }
@@ -439,26 +459,34 @@ public final class Gemm implements ThreadTeam.Job {
     }
 
     /**
-     * One MR x NR tile of C at float {@code at} += A panel x B panel over a k block of depth kc, then
-     * {@code act} (NONE until the last k block). A tile cut by C's edge runs through the zero-padded
-     * {@code edge} scratch, so the micro-kernel needs no masks, and the activation is applied there too,
-     * to whole vectors, before the live part is copied out: the same values, and no masked step (masked
-     * loads and stores made GELU 1.6x slower per vector).
+     * One MR x NR tile of C at float {@code at} = its start + A panel x B panel over a k block of depth kc,
+     * then {@code act} (NONE until the last k block). The start is C itself ({@code loadC}: a later k block,
+     * or beta C + bias made in place), else the bias's columns from float {@code biasAt} in every row, else
+     * zeros: read as the tile's first value, so that C is not written before its tile is done. A tile cut
+     * by C's edge runs through the {@code edge} scratch, so the micro-kernel needs no masks (the scratch's
+     * dead rows and columns are computed and dropped), and the activation is applied there too, to whole
+     * vectors, before the live part is copied out: the same values, and no masked step (masked loads and
+     * stores made GELU 1.6x slower per vector).
      */
-    private static void tile(int kc, MemorySegment ap, long aPanel, MemorySegment bp, long bPanel,
+    private static void tile(int kc, MemorySegment ap, long aPanel, long aStride, MemorySegment bp, long bPanel,
                              MemorySegment c, long at, int ldc, int tileRows, int tileCols, boolean loadC,
-                             Activation act, MemorySegment edge) {
+                             MemorySegment bias, long biasAt, Activation act, MemorySegment edge) {
         final int mr = MR, nr = NR;
         boolean whole = tileRows == mr && tileCols == nr;
         MemorySegment t = whole ? c : edge;
         long tAt = whole ? at : 0;
         int ldt = whole ? ldc : nr;
-        if (!whole && loadC) {
-            copyTile(c, at, ldc, edge, 0, nr, tileRows, tileCols);
-        } else if (!loadC) {
-            MicroKernel.zero(t, tAt * Float.BYTES, (long) ldt * Float.BYTES);
+        MemorySegment from = loadC ? c : bias != null ? bias : ZEROS;
+        long fromAt = loadC ? at : bias != null ? biasAt : 0;
+        int fromLd = loadC ? ldc : 0;
+        if (!whole) {
+            copyTile(from, fromAt, fromLd, edge, 0, nr, tileRows, tileCols);
+            from = edge;
+            fromAt = 0;
+            fromLd = nr;
         }
-        MicroKernel.tile(kc, ap, aPanel, bp, bPanel, t, tAt * Float.BYTES, (long) ldt * Float.BYTES);
+        MicroKernel.tile(kc, ap, aPanel, aStride, tileRows, bp, bPanel, from, fromAt * Float.BYTES,
+                (long) fromLd * Float.BYTES, t, tAt * Float.BYTES, (long) ldt * Float.BYTES);
         if (act != Activation.NONE) {
             VecElementWise.activateTile(act, mr, nr, t, tAt, ldt);
         }
@@ -468,19 +496,13 @@ public final class Gemm implements ThreadTeam.Job {
     }
 
     /**
-     * Makes C's start value in place: beta C + bias (beta = 0: C is not read). Returns whether the
-     * micro-kernel must start from C (false: from zero, C untouched until the first store).
+     * Where C is read (beta != 0), makes its start value beta C + bias in place and returns true; with beta
+     * 0, C is not read and the tiles start from the bias or zeros as they load it ({@link #tile}).
      */
     private static boolean prepare(int rows, int cols, float beta, MemorySegment c, long c0, int ldc,
                                    MemorySegment bias, long biasOff) {
         if (beta == 0f) {
-            if (bias == null) {
-                return false;
-            }
-            for (int r = 0; r < rows; r++) {
-                MemorySegment.copy(bias, biasOff * Float.BYTES, c, (c0 + (long) r * ldc) * Float.BYTES, (long) cols * Float.BYTES);
-            }
-            return true;
+            return false;
         }
         if (beta != 1f) {
             VecElementWise.scale(rows, cols, beta, c, c0, ldc);
@@ -491,7 +513,7 @@ public final class Gemm implements ThreadTeam.Job {
         return true;
     }
 
-    /** Copies the rows x cols corner of a tile between C and the edge scratch. */
+    /** Copies the rows x cols corner of a tile between C (or a start value: ld 0 repeats one row) and the edge scratch. */
     private static void copyTile(MemorySegment from, long fromOff, int fromLd, MemorySegment to, long toOff, int toLd,
                                  int rows, int cols) {
         for (int r = 0; r < rows; r++) {

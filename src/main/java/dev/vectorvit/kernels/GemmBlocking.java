@@ -2,7 +2,7 @@ package dev.vectorvit.kernels;
 
 /**
  * Cache blocking of the GEMM, after BLIS: a KC x NR panel of B is reused by every A panel of the
- * block, an MC x KC block of packed A stays in L2, a KC x NC block of packed B in L3. The rule that sizes
+ * block, an MC x KC block of A stays in L2, a KC x NC block of packed B in L3. The rule that sizes
  * them is the ISA's ({@link GemmContext#blocking}). Results do not depend on them (see {@link MicroKernel}).
  *
  * @param mc     rows of A per L2 block (a multiple of MR)

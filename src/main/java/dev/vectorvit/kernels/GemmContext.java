@@ -40,7 +40,7 @@ record GemmContext(int mr, int nr, boolean vector, boolean aKMajor) {
     /**
      * The blocking for these caches, after BLIS: KC is two L1s of B panel (on Zen 5 KC 768 beat the
      * textbook half-L1 KC 192 by 30%: each k block reloads and restores the C tile, and the panel streams
-     * well from L2); an MC x KC block of packed A takes half of L2, a KC x NC block of packed B half of L3.
+     * well from L2); an MC x KC block of A takes half of L2, a KC x NC block of packed B half of L3.
      * {@code -Dvectorvit.gemm.mc/kc/nc} override them.
      */
     GemmBlocking blocking(CacheSizes caches) {
@@ -62,6 +62,15 @@ record GemmContext(int mr, int nr, boolean vector, boolean aKMajor) {
     String json() {
         return String.format(Locale.ROOT, "\"tile_rows\":%d,\"tile_cols\":%d,\"a_panels\":\"%s\"",
                 vector ? mr : 0, vector ? nr : 0, vector ? aLayout() : "none");
+    }
+
+    /**
+     * Whether the micro-kernel reads A's rows where they are instead of a packed copy: with row strips, a
+     * strip is a row's own k range, so the copy bought nothing (MLAS does not pack A either) and cost the
+     * packed product a pass over A and a wait for the team's share of it.
+     */
+    boolean aInPlace() {
+        return vector && !aKMajor;
     }
 
     private String aLayout() {

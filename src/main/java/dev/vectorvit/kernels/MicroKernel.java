@@ -36,33 +36,37 @@ final class MicroKernel {
     private MicroKernel() {}
 
     /**
-     * C tile += A panel x B panel over one k block, for a full MR x NR tile. Everything else (the start
-     * value: beta C + bias, or {@link #zero zeros}; edge tiles; the activation) is arranged by {@link Gemm}
-     * around this loop, which keeps it free of masks, of branches and of calls that return vectors (a
+     * C tile = start tile + A panel x B panel over one k block, for a full MR x NR tile. The start tile is
+     * read from {@code from} (C itself, or a bias or zeros with fromLd 0: one row for all six), so that a
+     * product with no C to read stores its tile once instead of zeroing it first. Everything else (beta C
+     * + bias; edge tiles; the activation) is arranged by {@link Gemm} around this loop, which keeps it free of masks, of branches and of calls that return vectors (a
      * vector crossing a call that C2 does not inline is boxed on the heap, and then every FMA of the loop
      * falls back to Java code). A branch to start from zero instead of C was profiled one way in the first
      * pass and trapped when attention's products took the other: C2's code was dropped and the kernel ran
      * in C1's for most of a second of the first pass.
      *
      * @param kc    depth of this k block
-     * @param ap    packed A panel, MR row strips of kc floats each, from byte {@code aOff}
+     * @param ap    A: MR row strips of kc floats, {@code aStride} bytes apart from byte {@code aOff} (A's own
+     *              rows where it is read in place), or a packed k-major panel (aStride and aRows unused)
+     * @param aRows live rows of A (at least 1): the strips past them repeat the last one
      * @param bp    packed B panel, kc steps of NR floats, from byte {@code bOff}
+     * @param fromOff byte offset of the start tile in {@code from}; {@code fromLd} bytes between its rows
      * @param cOff  byte offset of the tile's top-left element in {@code c}; {@code ldc} in bytes
      */
-    static void tile(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,
-                     MemorySegment c, long cOff, long ldc) {
-        FloatVector c00 = FloatVector.fromMemorySegment(S, c, cOff, NATIVE);
-        FloatVector c01 = FloatVector.fromMemorySegment(S, c, cOff + VB, NATIVE);
-        FloatVector c10 = FloatVector.fromMemorySegment(S, c, cOff + ldc, NATIVE);
-        FloatVector c11 = FloatVector.fromMemorySegment(S, c, cOff + ldc + VB, NATIVE);
-        FloatVector c20 = FloatVector.fromMemorySegment(S, c, cOff + 2 * ldc, NATIVE);
-        FloatVector c21 = FloatVector.fromMemorySegment(S, c, cOff + 2 * ldc + VB, NATIVE);
-        FloatVector c30 = FloatVector.fromMemorySegment(S, c, cOff + 3 * ldc, NATIVE);
-        FloatVector c31 = FloatVector.fromMemorySegment(S, c, cOff + 3 * ldc + VB, NATIVE);
-        FloatVector c40 = FloatVector.fromMemorySegment(S, c, cOff + 4 * ldc, NATIVE);
-        FloatVector c41 = FloatVector.fromMemorySegment(S, c, cOff + 4 * ldc + VB, NATIVE);
-        FloatVector c50 = FloatVector.fromMemorySegment(S, c, cOff + 5 * ldc, NATIVE);
-        FloatVector c51 = FloatVector.fromMemorySegment(S, c, cOff + 5 * ldc + VB, NATIVE);
+    static void tile(int kc, MemorySegment ap, long aOff, long aStride, int aRows, MemorySegment bp, long bOff,
+                     MemorySegment from, long fromOff, long fromLd, MemorySegment c, long cOff, long ldc) {
+        FloatVector c00 = FloatVector.fromMemorySegment(S, from, fromOff, NATIVE);
+        FloatVector c01 = FloatVector.fromMemorySegment(S, from, fromOff + VB, NATIVE);
+        FloatVector c10 = FloatVector.fromMemorySegment(S, from, fromOff + fromLd, NATIVE);
+        FloatVector c11 = FloatVector.fromMemorySegment(S, from, fromOff + fromLd + VB, NATIVE);
+        FloatVector c20 = FloatVector.fromMemorySegment(S, from, fromOff + 2 * fromLd, NATIVE);
+        FloatVector c21 = FloatVector.fromMemorySegment(S, from, fromOff + 2 * fromLd + VB, NATIVE);
+        FloatVector c30 = FloatVector.fromMemorySegment(S, from, fromOff + 3 * fromLd, NATIVE);
+        FloatVector c31 = FloatVector.fromMemorySegment(S, from, fromOff + 3 * fromLd + VB, NATIVE);
+        FloatVector c40 = FloatVector.fromMemorySegment(S, from, fromOff + 4 * fromLd, NATIVE);
+        FloatVector c41 = FloatVector.fromMemorySegment(S, from, fromOff + 4 * fromLd + VB, NATIVE);
+        FloatVector c50 = FloatVector.fromMemorySegment(S, from, fromOff + 5 * fromLd, NATIVE);
+        FloatVector c51 = FloatVector.fromMemorySegment(S, from, fromOff + 5 * fromLd + VB, NATIVE);
 
         // An int-counted loop. On AVX-512 C2 (JDK 25) compiles a k step of row strips to 2 loads, 6 broadcasts,
         // 12 FMAs and 8 integer instructions, all 12 accumulators and the six strip bases in registers, the segment
@@ -71,9 +75,11 @@ final class MicroKernel {
         // every step (6 GPR<->XMM moves, which on Intel issue on the ports of the 512-bit FMAs; docs/gemm.md).
         // k-major panels (AVX2) are read at aOff + 24p + 4i, one base for all six rows. C2 does not unroll the
         // loop; unrolling by hand ran 40% slower, the strip bases spill.
-        long strip = (long) kc * Float.BYTES;
-        long r0 = A_K_MAJOR ? 0 : aOff, r1 = A_K_MAJOR ? 0 : aOff + strip, r2 = A_K_MAJOR ? 0 : aOff + 2 * strip;
-        long r3 = A_K_MAJOR ? 0 : aOff + 3 * strip, r4 = A_K_MAJOR ? 0 : aOff + 4 * strip, r5 = A_K_MAJOR ? 0 : aOff + 5 * strip;
+        // Rows past aRows (an edge tile's) read the last live row again: their sums are dropped with the edge scratch.
+        int last = aRows - 1;
+        long r0 = A_K_MAJOR ? 0 : aOff, r1 = A_K_MAJOR ? 0 : aOff + Math.min(1, last) * aStride;
+        long r2 = A_K_MAJOR ? 0 : aOff + Math.min(2, last) * aStride, r3 = A_K_MAJOR ? 0 : aOff + Math.min(3, last) * aStride;
+        long r4 = A_K_MAJOR ? 0 : aOff + Math.min(4, last) * aStride, r5 = A_K_MAJOR ? 0 : aOff + Math.min(5, last) * aStride;
         long aBase = A_K_MAJOR ? aOff : 0;
         for (int p = 0; p < kc; p++) {
             long bo = bOff + (long) p * (NR * Float.BYTES);
@@ -112,14 +118,5 @@ final class MicroKernel {
         c41.intoMemorySegment(c, cOff + 4 * ldc + VB, NATIVE);
         c50.intoMemorySegment(c, cOff + 5 * ldc, NATIVE);
         c51.intoMemorySegment(c, cOff + 5 * ldc + VB, NATIVE);
-    }
-
-    /** Zeroes the MR x NR tile at byte {@code cOff} of {@code c} ({@code ldc} in bytes): the start of a product with no C. */
-    static void zero(MemorySegment c, long cOff, long ldc) {
-        FloatVector z = FloatVector.zero(S);
-        for (int r = 0; r < MR; r++) {
-            z.intoMemorySegment(c, cOff + r * ldc, NATIVE);
-            z.intoMemorySegment(c, cOff + r * ldc + VB, NATIVE);
-        }
     }
 }

@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Packing copies a block of A or B into the order the micro-kernel reads it, so that its loads are
  * unit-stride, aligned and hit L1/L2 regardless of the caller's strides or transposes:
- * A as panels of MR row strips (kc contiguous floats per row, so packing row-major A is a copy) or,
+ * A, where it is not read in place ({@link GemmContext#aInPlace}), as panels of MR row strips (kc contiguous
+ * floats per row, so packing row-major A is a copy) or,
  * for narrow vectors, k-major panels (see {@link GemmContext#aKMajor}),
  * B as panels of NR columns stored k-major (NR contiguous floats per k step, two vector loads).
  * Rows and columns past the matrix edge are packed as zeros; alpha is folded into A here.

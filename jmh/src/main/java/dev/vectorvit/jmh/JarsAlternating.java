@@ -1,0 +1,118 @@
+package dev.vectorvit.jmh;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Two or more builds of vectorvit in one JVM, each jar in a class loader of its own, their ViT-B/16
+ * forward passes taking turns round by round: for changes smaller than the drift between two processes
+ * on a shared machine (a pass here moves by 5-25% from one minute to the next, within a round by far less).
+ * Each jar loads its own model (random weights, or {@code -Dmodel=DIR}) and session, so each has its own
+ * JIT profile; the jars are only reached by reflection, through their public API. Prints each round's
+ * median ms per pass for every jar, then the median over rounds of each jar's ratio to the first (below
+ * 1: faster than the first) with its range.
+ *
+ * <pre>
+ *   java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx4g \
+ *       -cp jmh/target/benchmarks.jar dev.vectorvit.jmh.JarsAlternating THREADS BATCH ROUNDS PASSES \
+ *       /tmp/old/target/vectorvit.jar target/vectorvit.jar
+ * </pre>
+ */
+public final class JarsAlternating {
+    private static final int WARMUP_PASSES = 6;
+
+    private JarsAlternating() {}
+
+    /** One jar's session, ready to run: {@code forward(input, 0, batch, logits, 0)}. */
+    private record Build(String jar, Object session, Method forward, MemorySegment input, MemorySegment logits) {
+        void pass(int batch) throws ReflectiveOperationException {
+            forward.invoke(session, input, 0L, batch, logits, 0L);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 6) {
+            System.err.println("usage: JarsAlternating THREADS BATCH ROUNDS PASSES JAR JAR... [-Dmodel=DIR]");
+            System.exit(2);
+        }
+        int threads = Integer.parseInt(args[0]), batch = Integer.parseInt(args[1]);
+        int rounds = Integer.parseInt(args[2]), passes = Integer.parseInt(args[3]);
+        List<Build> builds = new ArrayList<>();
+        for (int i = 4; i < args.length; i++) {
+            builds.add(open(args[i], threads, batch, System.getProperty("model")));
+        }
+        for (Build b : builds) {
+            for (int w = 0; w < WARMUP_PASSES; w++) {
+                b.pass(batch);
+            }
+        }
+        int n = builds.size();
+        double[][] median = new double[n][rounds];
+        double[] times = new double[passes];
+        for (int round = 0; round < rounds; round++) {
+            for (int j = 0; j < n; j++) {
+                int b = round % 2 == 0 ? j : n - 1 - j; // each jar first in every other round
+                for (int p = 0; p < passes; p++) {
+                    long t0 = System.nanoTime();
+                    builds.get(b).pass(batch);
+                    times[p] = (System.nanoTime() - t0) / 1e6;
+                }
+                Arrays.sort(times);
+                median[b][round] = times[passes / 2];
+            }
+            StringBuilder line = new StringBuilder("round " + (round + 1) + ":");
+            for (int b = 0; b < n; b++) {
+                line.append(String.format(Locale.ROOT, " %.1f", median[b][round]));
+            }
+            System.out.println(line.append(" ms"));
+        }
+        for (int b = 1; b < n; b++) {
+            double[] ratio = new double[rounds];
+            int lower = 0;
+            for (int r = 0; r < rounds; r++) {
+                ratio[r] = median[b][r] / median[0][r];
+                lower += ratio[r] < 1 ? 1 : 0;
+            }
+            Arrays.sort(ratio);
+            System.out.printf(Locale.ROOT, "%s / %s: x%.3f (%.3f-%.3f), lower in %d of %d rounds%n", builds.get(b).jar,
+                    builds.get(0).jar, ratio[rounds / 2], ratio[0], ratio[rounds - 1], lower, rounds);
+        }
+        System.exit(0); // the sessions' team threads
+    }
+
+    private static Build open(String jar, int threads, int batch, String modelDir) throws Exception {
+        URLClassLoader loader = new URLClassLoader(new URL[] {Path.of(jar).toUri().toURL()},
+                ClassLoader.getPlatformClassLoader());
+        Class<?> config = loader.loadClass("dev.vectorvit.model.ViTConfig");
+        Class<?> model = loader.loadClass("dev.vectorvit.model.ViTModel");
+        Class<?> options = loader.loadClass("dev.vectorvit.model.ViTModel$Options");
+        Object o = options.getMethod("withThreads", int.class).invoke(options.getMethod("defaults").invoke(null), threads);
+        Object m = modelDir == null
+                ? model.getMethod("random", config, long.class, options).invoke(null,
+                        config.getMethod("vitBase16").invoke(null), 42L, o)
+                : model.getMethod("load", Path.class, options).invoke(null, Path.of(modelDir), o);
+        Object session = model.getMethod("newSession", int.class).invoke(m, threads);
+        Method forward = session.getClass().getMethod("forward", MemorySegment.class, long.class, int.class,
+                MemorySegment.class, long.class);
+        Object c = model.getMethod("config").invoke(m);
+        int imageFloats = (Integer) config.getMethod("imageFloats").invoke(c), classes = (Integer) config.getMethod("classes").invoke(c);
+        Arena arena = Arena.ofShared();
+        MemorySegment input = arena.allocate((long) batch * imageFloats * Float.BYTES, 64);
+        MemorySegment logits = arena.allocate((long) batch * classes * Float.BYTES, 64);
+        SplittableRandom random = new SplittableRandom(7);
+        for (long i = 0; i < input.byteSize() / Float.BYTES; i++) {
+            input.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextGaussian());
+        }
+        return new Build(jar, session, forward, input, logits);
+    }
+}
