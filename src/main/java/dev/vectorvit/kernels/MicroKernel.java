@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * lane reductions. 12 accumulators + 2 B + 1 A fit the 16 registers of AVX2 (with A packed k-major,
  * {@link GemmContext#aKMajor}) and leave C2 room on AVX-512; a 6x3 tile (18 accumulators) ran 8 times slower
  * here, its FMAs no longer inlined (jmh ladder, TooManyAccumulatorsBench).
- * Edge tiles (fewer than MR rows or NR columns) run through a zero-padded scratch tile.
+ * Edge tiles (fewer than MR rows or NR columns) run through a scratch tile whose dead rows and columns are
+ * computed and dropped.
  * Every C element is one FMA chain in k order, whatever the tile, thread or block it falls in, which
  * is what makes results bitwise independent of thread count and blocking.
  */
