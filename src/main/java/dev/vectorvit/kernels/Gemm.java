@@ -422,12 +422,12 @@ public final class Gemm implements ThreadTeam.Job {
         Scratch s = scratch[member];
         // A is read in place unless it needs a transpose, alpha or the k-major layout: then packed per MC x KC block.
         boolean inPlace = A_IN_PLACE && !transA && alpha == 1f;
-        MemorySegment aPack = inPlace ? a : s.a((long) Math.min(mc, roundUp(rows, mr)) * kc);
+        MemorySegment ap = inPlace ? a : s.a((long) Math.min(mc, roundUp(rows, mr)) * kc); // A as the kernel reads it
         MemorySegment bPack = s.b((long) Math.min(nc, roundUp(cols, nr)) * kc);
         MemorySegment edge = s.edge(mr * nr);
         float[] work = transB ? s.work(Packing.transposeWork(kc, nr)) : null;
         long c0 = cOff + (long) row0 * ldc + col0;
-        // The start value beta C + bias is made in C first, so that the micro-kernel only loads C.
+        // Where C is read, beta C + bias is made in it first; otherwise the tiles start from the bias or zeros.
         boolean startFromC = prepare(rows, cols, beta, c, c0, ldc, bias, bias == null ? 0 : biasOff + col0);
         for (int jc = 0; jc < cols; jc += nc) {
             int ncb = Math.min(nc, cols - jc);
@@ -438,7 +438,7 @@ public final class Gemm implements ThreadTeam.Job {
                 for (int ic = 0; ic < rows; ic += mc) {
                     int mcb = Math.min(mc, rows - ic);
                     if (!inPlace) {
-                        Packing.packA(transA, a, aOff, lda, row0 + ic, mcb, pc, kcb, alpha, aPack, 0, mr);
+                        Packing.packA(transA, a, aOff, lda, row0 + ic, mcb, pc, kcb, alpha, ap, 0, mr);
                     }
                     long aStride = (inPlace ? lda : kcb) * (long) Float.BYTES;
                     for (int jr = 0; jr < ncb; jr += nr) {
@@ -449,7 +449,7 @@ public final class Gemm implements ThreadTeam.Job {
                             long at = c0 + (long) (ic + ir) * ldc + jc + jr;
                             long aPanel = inPlace ? (aOff + (long) (row0 + ic + ir) * lda + pc) * Float.BYTES
                                     : ir * aStride;
-                            tile(kcb, aPack, aPanel, aStride, bPack, bPanel, c, at, ldc, tileRows, tileCols, loadC,
+                            tile(kcb, ap, aPanel, aStride, bPack, bPanel, c, at, ldc, tileRows, tileCols, loadC,
                                     bias, biasOff + col0 + jc + jr, last ? act : Activation.NONE, edge);
                         }
                     }
