@@ -14,13 +14,16 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Two or more builds of vectorvit in one JVM, each jar in a class loader of its own, their ViT-B/16
- * forward passes taking turns round by round: for changes smaller than the drift between two processes
- * on a shared machine (a pass here moves by 5-25% from one minute to the next, within a round by far less).
- * Each jar loads its own model (random weights, or {@code -Dmodel=DIR}) and session, so each has its own
- * JIT profile; the jars are only reached by reflection, through their public API. Prints each round's
- * median ms per pass for every jar, then the median over rounds of each jar's ratio to the first (below
- * 1: faster than the first) with its range.
+ * Two or more builds of vectorvit in one JVM, their ViT-B/16 forward passes taking turns round by round:
+ * for changes smaller than the drift between two processes on a shared machine (a pass here moves by 5-25%
+ * from one minute to the next, within a round by far less). Each jar is opened twice, in the order A B B A
+ * (A B C C B A for three), each time in a class loader of its own with its own model (random weights, or
+ * {@code -Dmodel=DIR}) and session, so each has its own JIT profile and memory, and a jar's time in a round
+ * is the mean of its two sessions' medians: the same jar opened twice ran its second session 2% slower at
+ * batch 8 (docs/experiments.md, 2026-12-07), and the mirrored order cancels such a drift with the opening
+ * order. The jars are only reached by reflection, through their public API. Prints each round's ms per pass
+ * for every jar, then the median over rounds of each jar's ratio to the first (below 1: faster than the
+ * first) with its range.
  *
  * <pre>
  *   java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx4g \
@@ -33,8 +36,8 @@ public final class JarsAlternating {
 
     private JarsAlternating() {}
 
-    /** One jar's session, ready to run: {@code forward(input, 0, batch, logits, 0)}. */
-    private record Build(String jar, Object session, Method forward, MemorySegment input, MemorySegment logits) {
+    /** One session of a jar, ready to run: {@code forward(input, 0, batch, logits, 0)}. */
+    private record Build(Object session, Method forward, MemorySegment input, MemorySegment logits) {
         void pass(int batch) throws ReflectiveOperationException {
             forward.invoke(session, input, 0L, batch, logits, 0L);
         }
@@ -47,34 +50,39 @@ public final class JarsAlternating {
         }
         int threads = Integer.parseInt(args[0]), batch = Integer.parseInt(args[1]);
         int rounds = Integer.parseInt(args[2]), passes = Integer.parseInt(args[3]);
-        List<Build> builds = new ArrayList<>();
-        for (int i = 4; i < args.length; i++) {
-            builds.add(open(args[i], threads, batch, System.getProperty("model")));
+        int n = args.length - 4;
+        List<Build> sessions = new ArrayList<>(); // session s and 2n - 1 - s are jar s's
+        for (int s = 0; s < 2 * n; s++) {
+            sessions.add(open(args[4 + Math.min(s, 2 * n - 1 - s)], threads, batch, System.getProperty("model")));
         }
-        for (Build b : builds) {
+        for (Build b : sessions) {
             for (int w = 0; w < WARMUP_PASSES; w++) {
                 b.pass(batch);
             }
         }
-        int n = builds.size();
         double[][] median = new double[n][rounds];
-        double[] times = new double[passes];
+        double[] times = new double[passes], session = new double[2 * n];
         for (int round = 0; round < rounds; round++) {
-            for (int j = 0; j < n; j++) {
-                int b = round % 2 == 0 ? j : n - 1 - j; // each jar first in every other round
+            for (int j = 0; j < 2 * n; j++) {
+                int s = round % 2 == 0 ? j : 2 * n - 1 - j; // each session first in every other round
                 for (int p = 0; p < passes; p++) {
                     long t0 = System.nanoTime();
-                    builds.get(b).pass(batch);
+                    sessions.get(s).pass(batch);
                     times[p] = (System.nanoTime() - t0) / 1e6;
                 }
                 Arrays.sort(times);
-                median[b][round] = times[passes / 2];
+                session[s] = times[passes / 2];
+                median[Math.min(s, 2 * n - 1 - s)][round] += session[s] / 2;
             }
             StringBuilder line = new StringBuilder("round " + (round + 1) + ":");
             for (int b = 0; b < n; b++) {
                 line.append(String.format(Locale.ROOT, " %.1f", median[b][round]));
             }
-            System.out.println(line.append(" ms"));
+            line.append(" ms (sessions in opening order:");
+            for (double t : session) {
+                line.append(String.format(Locale.ROOT, " %.1f", t));
+            }
+            System.out.println(line.append(")"));
         }
         for (int b = 1; b < n; b++) {
             double[] ratio = new double[rounds];
@@ -84,8 +92,8 @@ public final class JarsAlternating {
                 lower += ratio[r] < 1 ? 1 : 0;
             }
             Arrays.sort(ratio);
-            System.out.printf(Locale.ROOT, "%s / %s: x%.3f (%.3f-%.3f), lower in %d of %d rounds%n", builds.get(b).jar,
-                    builds.get(0).jar, ratio[rounds / 2], ratio[0], ratio[rounds - 1], lower, rounds);
+            System.out.printf(Locale.ROOT, "%s / %s: x%.3f (%.3f-%.3f), lower in %d of %d rounds%n", args[4 + b], args[4],
+                    ratio[rounds / 2], ratio[0], ratio[rounds - 1], lower, rounds);
         }
         System.exit(0); // the sessions' team threads
     }
@@ -113,6 +121,6 @@ public final class JarsAlternating {
         for (long i = 0; i < input.byteSize() / Float.BYTES; i++) {
             input.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextGaussian());
         }
-        return new Build(jar, session, forward, input, logits);
+        return new Build(session, forward, input, logits);
     }
 }
