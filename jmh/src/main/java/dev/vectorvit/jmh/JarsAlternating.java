@@ -37,7 +37,7 @@ public final class JarsAlternating {
     private JarsAlternating() {}
 
     /** One session of a jar, ready to run: {@code forward(input, 0, batch, logits, 0)}. */
-    private record Build(Object session, Method forward, MemorySegment input, MemorySegment logits) {
+    private record Session(Object session, Method forward, MemorySegment input, MemorySegment logits) {
         void pass(int batch) throws ReflectiveOperationException {
             forward.invoke(session, input, 0L, batch, logits, 0L);
         }
@@ -51,11 +51,11 @@ public final class JarsAlternating {
         int threads = Integer.parseInt(args[0]), batch = Integer.parseInt(args[1]);
         int rounds = Integer.parseInt(args[2]), passes = Integer.parseInt(args[3]);
         int n = args.length - 4;
-        List<Build> sessions = new ArrayList<>(); // session s and 2n - 1 - s are jar s's
+        List<Session> sessions = new ArrayList<>(); // session s and 2n - 1 - s are jar s's
         for (int s = 0; s < 2 * n; s++) {
             sessions.add(open(args[4 + Math.min(s, 2 * n - 1 - s)], threads, batch, System.getProperty("model")));
         }
-        for (Build b : sessions) {
+        for (Session b : sessions) {
             for (int w = 0; w < WARMUP_PASSES; w++) {
                 b.pass(batch);
             }
@@ -98,7 +98,7 @@ public final class JarsAlternating {
         System.exit(0); // the sessions' team threads
     }
 
-    private static Build open(String jar, int threads, int batch, String modelDir) throws Exception {
+    private static Session open(String jar, int threads, int batch, String modelDir) throws Exception {
         URLClassLoader loader = new URLClassLoader(new URL[] {Path.of(jar).toUri().toURL()},
                 ClassLoader.getPlatformClassLoader());
         Class<?> config = loader.loadClass("dev.vectorvit.model.ViTConfig");
@@ -121,6 +121,6 @@ public final class JarsAlternating {
         for (long i = 0; i < input.byteSize() / Float.BYTES; i++) {
             input.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextGaussian());
         }
-        return new Build(session, forward, input, logits);
+        return new Session(session, forward, input, logits);
     }
 }
