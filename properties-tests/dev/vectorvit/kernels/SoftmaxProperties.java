@@ -7,6 +7,8 @@ import dev.vectorvit.kernels.Gen.Mat;
 import dev.vectorvit.kernels.Gen.Place;
 import dev.vectorvit.kernels.Gen.Values;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -185,6 +187,53 @@ final class SoftmaxProperties {
                     check(exact ? Gen.sameBits(got, want) : Math.abs(got - want) <= bound, () -> "softmax(1, s x)["
                             + ii + "][" + jj + "] = " + got + ", softmax(s, x) = " + want
                             + (exact ? " (s a power of two: expected the same bits)" : ", beyond " + bound));
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link Softmax#applyPadded} gives {@link Softmax#apply}'s bits on the live columns, whatever the scratch
+     * past them holds (NaN, infinities, any bits), and writes nothing past a row's scratch.
+     */
+    @Property(tries = 200)
+    void paddedRowsGiveTheBitsOfApply(@ForAll(supplier = Gen.Rows.class) int rows,
+                                      @ForAll(supplier = Gen.Dim.class) int cols, @ForAll("scales") float scale,
+                                      @ForAll Values values, @ForAll boolean masked,
+                                      @ForAll @IntRange(max = 5) int extraLd, @ForAll long seed) {
+        int width = Softmax.paddedCols(cols), ld = width + extraLd;
+        check(width >= cols && width < cols + Lanes.N, () -> "paddedCols(" + cols + ") = " + width);
+        Random r = new Random(seed ^ 0x5eed);
+        try (Arena arena = Arena.ofConfined()) {
+            Mat x = random(arena, rows, cols, values, masked, new Place(0, 0), seed);
+            MemorySegment padded = arena.allocate((long) rows * ld * Float.BYTES);
+            for (int i = 0; i < rows * ld; i++) {
+                int bits = switch (r.nextInt(4)) {
+                    case 0 -> Float.floatToRawIntBits(Float.NaN);
+                    case 1 -> Float.floatToRawIntBits(r.nextBoolean() ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY);
+                    default -> r.nextInt();
+                };
+                padded.setAtIndex(ValueLayout.JAVA_INT, i, bits);
+            }
+            for (int i = 0; i < rows; i++) {
+                MemorySegment.copy(x.row(i), 0, padded, ValueLayout.JAVA_FLOAT, (long) i * ld * Float.BYTES, cols);
+            }
+            MemorySegment before = arena.allocate(padded.byteSize()).copyFrom(padded);
+            apply(x, scale);
+            Softmax.applyPadded(rows, cols, scale, padded, 0, ld);
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < ld; j++) {
+                    long at = (long) i * ld + j;
+                    int ii = i, jj = j;
+                    if (j < cols) {
+                        float got = padded.getAtIndex(ValueLayout.JAVA_FLOAT, at), want = x.get(i, j);
+                        check(Gen.sameBits(got, want), () -> "padded p[" + ii + "][" + jj + "] = " + got
+                                + ", apply gave " + want);
+                    } else if (j >= width) {
+                        check(padded.getAtIndex(ValueLayout.JAVA_INT, at) == before.getAtIndex(ValueLayout.JAVA_INT, at),
+                                () -> "float " + jj + " of row " + ii + ", past the scratch (width " + width
+                                        + "), was written");
+                    }
                 }
             }
         }

@@ -20,7 +20,11 @@ final class VecSoftmax {
 
     private VecSoftmax() {}
 
-    static void apply(int rows, int cols, float scale, MemorySegment x, long xOff, int ldx) {
+    /** Rows of {@code cols} floats, each with scratch up to {@code width} ({@link Softmax#applyPadded}; else cols). */
+    static void apply(int rows, int cols, int width, float scale, MemorySegment x, long xOff, int ldx) {
+        // The exponential in whole vectors up to here (into the scratch when it holds the last partial vector);
+        // the scalar twin takes the rest.
+        int bound = S.loopBound(cols), whole = width - bound >= V ? bound + V : bound;
         long xb = xOff * Float.BYTES, step = (long) ldx * Float.BYTES;
         float max = rows > 0 ? max(cols, x, xb) : 0f;
         for (int r = 0; r < rows; r++, xb += step) {
@@ -29,7 +33,7 @@ final class VecSoftmax {
                 max = r + 1 < rows ? max(cols, x, xb + step) : 0f;
                 continue;
             }
-            exp(cols, x, xb, scale, -scale * max);
+            exp(whole, cols, x, xb, scale, -scale * max);
             float sum = VecElementWise.sum(cols, x, xb, 0f, false);
             // The next row's max between this row's sum and its scaling: independent work while the sum's
             // lane reduction completes (each pass is short, so a row's passes otherwise wait on each other).
@@ -74,21 +78,21 @@ final class VecSoftmax {
     }
 
     /**
-     * x = exp(scale x + shift) in place: whole vectors, then the elements past the last one through
-     * {@link VMath#expLane}, the same bits as a vector lane. Not a masked step: masked loads and stores in
+     * x = exp(scale x + shift) in place: whole vectors up to {@code whole} (a multiple of V, past n where the
+     * row has scratch there), then the elements from there to n through {@link VMath#expLane}, the same
+     * bits as a vector lane. Not a masked step: masked loads and stores in
      * every step made the loop 1.5x slower, and a second vector call site of exp for the tail was not
      * inlined by C2 and boxed its vectors. The sum is a separate pass for the same reason (a vector
      * handed to the lane reduction here was boxed).
      */
-    private static void exp(int n, MemorySegment x, long xb, float scale, float shift) {
+    private static void exp(int whole, int n, MemorySegment x, long xb, float scale, float shift) {
         FloatVector vScale = FloatVector.broadcast(S, scale);
         FloatVector vShift = FloatVector.broadcast(S, shift);
-        int bound = S.loopBound(n);
-        for (int j = 0; j < bound; j += V) {
+        for (int j = 0; j < whole; j += V) {
             long o = xb + (long) j * Float.BYTES;
             VMath.exp(FloatVector.fromMemorySegment(S, x, o, NATIVE).fma(vScale, vShift)).intoMemorySegment(x, o, NATIVE);
         }
-        for (int j = bound; j < n; j++) {
+        for (int j = whole; j < n; j++) {
             long o = xb + (long) j * Float.BYTES;
             x.set(ValueLayout.JAVA_FLOAT, o, VMath.expLane(Math.fma(x.get(ValueLayout.JAVA_FLOAT, o), scale, shift)));
         }

@@ -41,9 +41,10 @@ public final class Warmup {
         try (Arena arena = Memory.scratch(); ThreadTeam team = ThreadTeam.of(1)) {
             // Zeros: the values do not matter, and filling memory one float at a time is slow this early.
             MemorySegment x = Memory.floats(arena, (long) mr * D), y = Memory.floats(arena, (long) mr * D);
-            MemorySegment qkv = Memory.floats(arena, (long) TOKENS * 3 * D), scores = Memory.floats(arena, (long) mr * TOKENS);
+            int ls = Softmax.paddedCols(TOKENS); // attention's scores rows
+            MemorySegment qkv = Memory.floats(arena, (long) TOKENS * 3 * D), scores = Memory.floats(arena, (long) mr * ls);
             MemorySegment gamma = Memory.floats(arena, D), bias = Memory.floats(arena, D);
-            MemorySegment probs = Memory.floats(arena, (long) TOKENS * TOKENS);
+            MemorySegment probs = Memory.floats(arena, (long) TOKENS * ls);
             PackedMatrix w = PackedMatrix.pack(Memory.floats(arena, (long) nr * depth), 0, depth, nr, depth, arena);
             Gemm gemm = new Gemm(team);
             MatrixView a = new MatrixView(y, 0, depth, false), c = new MatrixView(x, 0, nr, false);
@@ -54,11 +55,11 @@ public final class Warmup {
             }
             for (int i = 0; i < 24; i++) { // both attention products, for their paths: the kernel is compiled above
                 long h = (long) (i % 12) * HEAD;
-                gemm.multiplyOn(0, mr, TOKENS, HEAD, qkv, h, 3 * D, false, qkv, D + h, 3 * D, true, scores, 0, TOKENS);
-                gemm.multiplyOn(0, mr, HEAD, TOKENS, scores, 0, TOKENS, false, qkv, 2 * D + h, 3 * D, false, y, 0, D);
+                gemm.multiplyOn(0, mr, TOKENS, HEAD, qkv, h, 3 * D, false, qkv, D + h, 3 * D, true, scores, 0, ls);
+                gemm.multiplyOn(0, mr, HEAD, TOKENS, scores, 0, ls, false, qkv, 2 * D + h, 3 * D, false, y, 0, D);
             }
             for (int i = 0; i < 7; i++) { // whole heads, as attention calls it
-                Softmax.apply(TOKENS, TOKENS, 0.125f, probs, 0, TOKENS);
+                Softmax.applyPadded(TOKENS, TOKENS, 0.125f, probs, 0, ls);
             }
             for (int i = 0; i < 120; i++) {
                 LayerNorm.apply(mr, D, x, 0, D, gamma, 0, bias, 0, 1e-6f, y, 0, D);

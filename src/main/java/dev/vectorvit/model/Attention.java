@@ -38,10 +38,11 @@ record Attention(ViTConfig c, int layer) implements TeamStage {
     @Override
     public void member(Workspace ws, int member, int members) {
         int t = c.tokens(), d = c.hidden(), hd = c.headSize(), ld = 3 * d, unit = Gemm.ROW_TILE;
+        int ls = Softmax.paddedCols(t); // the scores' rows: whole vectors for the softmax, aligned for the products
         int tiles = (t + unit - 1) / unit, batch = ws.batch;
         long total = (long) batch * c.heads() * tiles;
         long u = total * member / members, end = total * (member + 1) / members;
-        long s = (long) member * t * t;
+        long s = (long) member * t * ls;
         float scale = (float) (1.0 / Math.sqrt(hd));
         MemorySegment qkv = ws.buffer(Buffer.QKV), scores = ws.buffer(Buffer.SCORES), ctx = ws.buffer(Buffer.CTX);
         MemorySegment attentionOut = ws.attentionOut;
@@ -55,15 +56,18 @@ record Attention(ViTConfig c, int layer) implements TeamStage {
             long q = (long) b * t * ld + (long) h * hd;
             long t0 = profile.clock();
             // The flat form: views made here would be objects on every call while C1 runs this method.
-            ws.gemm.multiplyOn(member, rows, t, hd, qkv, q + (long) q0 * ld, ld, false, qkv, q + d, ld, true, scores, s, t);
+            ws.gemm.multiplyOn(member, rows, t, hd, qkv, q + (long) q0 * ld, ld, false, qkv, q + d, ld, true, scores, s, ls);
             t0 = profile.lap(member, Op.ATTENTION_SCORES, t0);
-            Softmax.apply(rows, t, scale, scores, s, t);
+            Softmax.applyPadded(rows, t, scale, scores, s, ls);
             if (attentionOut != null) {
                 long at = ws.attentionOffset + ((((long) layer * batch + b) * c.heads() + h) * t + q0) * t;
-                MemorySegment.copy(scores, s * Float.BYTES, attentionOut, at * Float.BYTES, (long) rows * t * Float.BYTES);
+                for (int r = 0; r < rows; r++) {
+                    MemorySegment.copy(scores, (s + (long) r * ls) * Float.BYTES, attentionOut,
+                            (at + (long) r * t) * Float.BYTES, (long) t * Float.BYTES);
+                }
             }
             t0 = profile.lap(member, Op.SOFTMAX, t0);
-            ws.gemm.multiplyOn(member, rows, hd, t, scores, s, t, false, qkv, q + 2L * d, ld, false,
+            ws.gemm.multiplyOn(member, rows, hd, t, scores, s, ls, false, qkv, q + 2L * d, ld, false,
                     ctx, ((long) b * t + q0) * d + (long) h * hd, d);
             profile.lap(member, Op.ATTENTION_V, t0);
         }

@@ -2,6 +2,7 @@ package dev.vectorvit.model;
 
 import dev.vectorvit.kernels.AttentionPooling;
 import dev.vectorvit.kernels.Gemm;
+import dev.vectorvit.kernels.Softmax;
 import dev.vectorvit.kernels.ThreadTeam;
 import dev.vectorvit.tensor.LargePageArena;
 import dev.vectorvit.tensor.Memory;
@@ -28,7 +29,7 @@ final class Workspace implements AutoCloseable {
         HIDDEN,
         /** The unfolded patches, batch x patches x patch floats. */
         PATCHES,
-        /** One member's attention scores, tokens x tokens per thread. */
+        /** One member's attention scores, tokens x tokens per thread, rows {@link Softmax#paddedCols} apart. */
         SCORES,
         /**
          * The pooled output: the final LayerNorm of the classifier's prefix tokens (at least the class token),
@@ -47,7 +48,7 @@ final class Workspace implements AutoCloseable {
                 case QKV -> r * 3 * c.hidden();
                 case HIDDEN -> r * c.mlp();
                 case PATCHES -> (long) batch * c.patches() * c.patchFloats();
-                case SCORES -> (long) threads * c.tokens() * c.tokens();
+                case SCORES -> (long) threads * c.tokens() * Softmax.paddedCols(c.tokens());
                 case POOLED -> (long) batch * Math.max(Math.max(1, c.classifier().heads()) * c.hidden(),
                         c.tower().embedding(c.hidden()));
                 case LOGITS -> (long) batch * c.classes();
