@@ -7,8 +7,6 @@ import dev.vectorvit.kernels.Gen.Place;
 import dev.vectorvit.kernels.Gen.Values;
 import dev.vectorvit.tensor.Memory;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -233,37 +231,6 @@ final class GemmProperties {
             PackedMatrix parted = stack.done();
             long at = parted.data().mismatch(whole.data());
             check(at == -1, () -> "byte " + at + " of the packed data differs (n " + n + ", k " + k + ")");
-        }
-    }
-
-    /**
-     * Products leave a packed weight's data as it was packed, bit for bit, NaN payloads included: the
-     * products write into it to warm its next panel ({@link PackedMatrix#warm}), and must store back exactly
-     * what is there. Weights of up to 800 KB span hundreds of 4 KiB pages; several row blocks (MC 12) and k
-     * slices, and teams of 1 to 3 (with row parts), cover each way the next panel is found.
-     */
-    @Property(tries = 40)
-    void productsLeaveAPackedWeightAsPacked(@ForAll @IntRange(min = 1, max = 60) int m,
-            @ForAll @IntRange(min = 1, max = 300) int n, @ForAll @IntRange(min = 1, max = 700) int k,
-            @ForAll @IntRange(min = 1, max = 3) int threads, @ForAll boolean thinBlocks, @ForAll long seed) {
-        Random random = new Random(seed);
-        try (Arena arena = Arena.ofShared()) {
-            int[] bits = new int[n * k];
-            for (int i = 0; i < bits.length; i++) {
-                bits[i] = random.nextInt();
-            }
-            MemorySegment w = arena.allocate((long) bits.length * Integer.BYTES);
-            MemorySegment.copy(bits, 0, w, ValueLayout.JAVA_INT, 0, bits.length);
-            GemmBlocking blocking = thinBlocks ? new GemmBlocking(12, 100, 64) : GemmBlocking.forThisMachine();
-            PackedMatrix packed = PackedMatrix.pack(w, 0, k, n, k, blocking, arena);
-            MemorySegment asPacked = arena.allocate(packed.byteSize()).copyFrom(packed.data());
-            MemorySegment a = Memory.copyOf(arena, new float[m * k]), c = arena.allocate((long) m * n * Float.BYTES);
-            ThreadTeam team = threads == 1 ? team1 : threads == 2 ? team2 : team3;
-            new Gemm(team, blocking).multiply(m, MatrixView.of(a, 0, k), packed, MatrixView.of(c, 0, n), Epilogue.NONE);
-            new Gemm(team, blocking).multiplyOn(0, m, MatrixView.of(a, 0, k), packed, MatrixView.of(c, 0, n),
-                    Epilogue.NONE);
-            long at = packed.data().mismatch(asPacked);
-            check(at == -1, () -> "byte " + at + " of the packed data changed (m " + m + ", n " + n + ", k " + k + ")");
         }
     }
 

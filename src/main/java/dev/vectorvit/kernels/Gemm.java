@@ -220,7 +220,7 @@ public final class Gemm implements ThreadTeam.Job {
                 packRows(a, aOff, lda, w, 0, m, pack);
             }
             multiplyRect(s, w, pack, aOff, lda, roundUp(m, MR), 0, 0, m, 0, w.n(), beta, c, cOff, ldc, bias, biasOff,
-                    act, true);
+                    act);
             return;
         }
         requireShared("A", a);
@@ -335,9 +335,8 @@ public final class Gemm implements ThreadTeam.Job {
                     cOff + (long) (blockRow0 + r0) * ldc + c0, ldc, bias, biasOff, act);
             return;
         }
-        // One member per column part warms W's panels: the others read the same panels (docs/gemm.md).
         multiplyRect(scratch[member], w, A_IN_PLACE ? a : aBlock, aOff, lda, roundUp(blockRows, MR), blockRow0, r0,
-                r1, c0, c1, beta, c, cOff, ldc, bias, biasOff, act, row == 0);
+                r1, c0, c1, beta, c, cOff, ldc, bias, biasOff, act);
     }
 
     /**
@@ -349,13 +348,12 @@ public final class Gemm implements ThreadTeam.Job {
      *   for pc in K step KC (W's slices)
      *    for ic in rows step MC
      *     for jr in cols step NR          W panel (KC x NR), read where it was packed at load
-     *      for ir in MC step MR           {@link MicroKernel}: MR x NR of C in registers, and a share of the
-     *                                     next panel's pages warmed ({@link PackedMatrix#warm}) where asked
+     *      for ir in MC step MR           {@link MicroKernel}: MR x NR of C in registers
      * </pre>
      */
     private void multiplyRect(Scratch s, PackedMatrix w, MemorySegment a, long aOff, int lda, int paddedRows, int first,
                               int r0, int r1, int c0, int c1, float beta, MemorySegment c, long cOff, int ldc,
-                              MemorySegment bias, long biasOff, Activation act, boolean warm) {
+                              MemorySegment bias, long biasOff, Activation act) {
         final int mr = MR, nr = NR;
         int k = w.k(), kc = w.kc(), rows = r1 - r0;
         MemorySegment edge = s.edge(mr * nr);
@@ -373,21 +371,7 @@ public final class Gemm implements ThreadTeam.Job {
                 for (int jr = c0; jr < c1; jr += nr) {
                     long wPanel = ((long) w.paddedN() * p + (long) jr * depth) * Float.BYTES;
                     int tileCols = Math.min(nr, c1 - jr);
-                    // The panel read after this one (the next columns, else the first again for the next rows, else
-                    // the first of the next slice), warmed a share per tile while this one runs (PackedMatrix.warm).
-                    int nextP = p, nextJ = jr + nr;
-                    if (nextJ >= c1) {
-                        nextJ = c0;
-                        nextP = icEnd < r1 ? p : p + depth;
-                    }
-                    int nextDepth = Math.min(kc, k - nextP);
-                    long next = ((long) w.paddedN() * nextP + (long) nextJ * nextDepth) * Float.BYTES;
-                    boolean warmNext = warm && nextP < k;
-                    int tiles = (icEnd - ic + mr - 1) / mr;
-                    for (int ir = ic, t = 0; ir < icEnd; ir += mr, t++) {
-                        if (warmNext) {
-                            w.warm(next, (long) nr * nextDepth * Float.BYTES, t, tiles);
-                        }
+                    for (int ir = ic; ir < icEnd; ir += mr) {
                         long aPanel = A_IN_PLACE ? (aOff + (long) (first + ir) * lda + p) * Float.BYTES
                                 : ((long) paddedRows * p + (long) ir * depth) * Float.BYTES;
                         tile(depth, a, aPanel, (A_IN_PLACE ? lda : depth) * (long) Float.BYTES, wp, wPanel, c,

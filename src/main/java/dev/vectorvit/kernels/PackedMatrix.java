@@ -4,7 +4,6 @@ import dev.vectorvit.tensor.Checks;
 import dev.vectorvit.tensor.Memory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * A constant right-hand operand (a linear layer's weight W, stored [n x k] as PyTorch keeps it) packed
@@ -18,19 +17,11 @@ import java.lang.foreign.ValueLayout;
  * columns [j, j + NR) in the slice starting at p is at float {@code p * paddedN + j * depth}, where depth is
  * that slice's depth. Without the Vector API the scalar reference runs instead, and this holds a plain
  * [n x k] copy.
- *
- * <p>The data is written once, at load, with one exception: {@link #warm} stores ints back where they already
- * are, the same bits, so that a thread can pull the next panel towards its caches without waiting for it.
  */
 public final class PackedMatrix {
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final long PAGE = 4096;
     private final MemorySegment data;
     private final int n, k, kc, paddedN;
     private final boolean panels;
-    /** Byte offset of the first 4 KiB-aligned address in data, and the int found at each such address from there. */
-    private long firstPage;
-    private int[] pageInts;
 
     private PackedMatrix(MemorySegment data, int n, int k, int kc, int paddedN, boolean panels) {
         this.data = data;
@@ -120,34 +111,7 @@ public final class PackedMatrix {
             if (filled != target.n) {
                 throw new IllegalStateException(filled + " of W's " + target.n + " rows were packed");
             }
-            target.notePages();
             return target;
-        }
-    }
-
-    private void notePages() {
-        firstPage = -data.address() & (PAGE - 1);
-        pageInts = new int[(int) Math.max(0, (data.byteSize() - firstPage + PAGE - 1) / PAGE)];
-        for (int i = 0; i < pageInts.length; i++) {
-            pageInts[i] = data.get(INT, firstPage + i * PAGE);
-        }
-    }
-
-    /**
-     * Part {@code part} of {@code parts} of a warm-up of bytes [from, from + bytes) (a panel the caller reads
-     * next): one int stored back into each of the part's 4 KiB pages, the int that is there. Java has no
-     * prefetch instruction, and a load that misses the caches holds up the thread until its line arrives; a
-     * store waits in the store buffer instead while the core fetches its line, and the fetch starts the
-     * hardware prefetcher on the page. Products whose panels come from L3 or memory ran 1-3% faster
-     * (docs/gemm.md, "Warming the next panel").
-     */
-    void warm(long from, long bytes, int part, int parts) {
-        long first = from <= firstPage ? 0 : (from - firstPage + PAGE - 1) / PAGE;
-        long end = Math.min(pageInts.length, (from + bytes - firstPage + PAGE - 1) / PAGE);
-        long per = (end - first + parts - 1) / parts;
-        long i0 = first + part * per, i1 = Math.min(end, i0 + per);
-        for (long i = i0; i < i1; i++) {
-            data.set(INT, firstPage + i * PAGE, pageInts[(int) i]);
         }
     }
 
