@@ -8,7 +8,6 @@ import dev.vectorvit.cli.ProcessMemory;
 import dev.vectorvit.io.Npy;
 import dev.vectorvit.io.NpyArray;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -42,12 +41,7 @@ public final class OrtColdStart {
              OrtSession session = env.createSession(dir.resolve("model.onnx").toString(), o);
              Arena arena = Arena.ofConfined()) {
             sessionMs = (System.nanoTime() - t0) / 1e6;
-            NpyArray in = Npy.read(dir.resolve("input.npy"));
-            long[] s = in.shape();
-            MemorySegment images = in.float32(arena);
-            FloatBuffer one = images.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer()
-                    .slice(0, (int) (s[1] * s[2] * s[3]));
-            try (OnnxTensor x = OnnxTensor.createTensor(env, one, new long[] {1, s[1], s[2], s[3]});
+            try (OnnxTensor x = firstImage(env, dir, arena);
                  OrtSession.Result r = session.run(Map.of(session.getInputNames().iterator().next(), x))) {
                 first = ((float[][]) r.get(0).getValue())[0][0];
                 firstLogits = System.currentTimeMillis();
@@ -64,5 +58,14 @@ public final class OrtColdStart {
         out.put("peak_rss_bytes", ProcessMemory.peakRssBytes());
         out.put("logit0", first);
         System.out.print(JsonText.of(out));
+    }
+
+    /** The first image of export.py's {@code input.npy} in DIR as a [1, C, H, W] tensor over memory of {@code arena}. */
+    static OnnxTensor firstImage(OrtEnvironment env, Path dir, Arena arena) throws Exception {
+        NpyArray in = Npy.read(dir.resolve("input.npy"));
+        long[] s = in.shape();
+        FloatBuffer one = in.float32(arena).asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer()
+                .slice(0, (int) (s[1] * s[2] * s[3]));
+        return OnnxTensor.createTensor(env, one, new long[] {1, s[1], s[2], s[3]});
     }
 }
