@@ -425,7 +425,7 @@ public final class Gemm implements ThreadTeam.Job {
         MemorySegment ap = inPlace ? a : s.a((long) Math.min(mc, roundUp(rows, mr)) * kc); // A as the kernel reads it
         MemorySegment bPack = s.b((long) Math.min(nc, roundUp(cols, nr)) * kc);
         MemorySegment edge = s.edge(mr * nr);
-        float[] work = transB ? s.work(Packing.transposeWork(kc, nr)) : null;
+        MemorySegment t = transB ? s.transpose(Packing.transposeScratch()) : null;
         long c0 = cOff + (long) row0 * ldc + col0;
         // Where C is read, beta C + bias is made in it first; otherwise the tiles start from the bias or zeros.
         boolean startFromC = prepare(rows, cols, beta, c, c0, ldc, bias, bias == null ? 0 : biasOff + col0);
@@ -434,7 +434,11 @@ public final class Gemm implements ThreadTeam.Job {
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
                 boolean loadC = pc > 0 || startFromC, last = pc + kcb >= k;
-                Packing.packB(transB, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, 0, nr, work);
+                if (transB) {
+                    Packing.packTransposed(b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, 0, nr, t);
+                } else {
+                    Packing.packB(false, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, 0, nr, null);
+                }
                 for (int ic = 0; ic < rows; ic += mc) {
                     int mcb = Math.min(mc, rows - ic);
                     if (!inPlace) {
@@ -571,15 +575,15 @@ public final class Gemm implements ThreadTeam.Job {
         private MemorySegment a = MemorySegment.NULL;
         private MemorySegment b = MemorySegment.NULL;
         private MemorySegment edge = MemorySegment.NULL;
-        private float[] work = new float[0];
+        private MemorySegment transpose = MemorySegment.NULL;
 
         /** {@code current} if it holds {@code floats}, else a new buffer of that size. */
         private static MemorySegment atLeast(MemorySegment current, long floats) {
             return current.byteSize() >= floats * Float.BYTES ? current : Memory.floats(Arena.ofAuto(), floats);
         }
 
-        float[] work(int floats) {
-            return work.length >= floats ? work : (work = new float[floats]);
+        MemorySegment transpose(long floats) {
+            return transpose = atLeast(transpose, floats);
         }
 
         MemorySegment edge(long floats) {

@@ -16,6 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * for narrow vectors, k-major panels (see {@link GemmContext#aKMajor}),
  * B as panels of NR columns stored k-major (NR contiguous floats per k step, two vector loads).
  * Rows and columns past the matrix edge are packed as zeros; alpha is folded into A here.
+ * B^T has two transposes: one through Java arrays for the weights packed at load, which runs before C2 has
+ * compiled anything, and one in vector registers for the products that pack B^T on every call (attention's K).
  */
 final class Packing {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
@@ -23,6 +25,10 @@ final class Packing {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final int V = S.length();
     private static final long VB = (long) V * Float.BYTES;
+    /** Lane indexes of the two-vector zip: the low halves of x and y interleaved, then the high halves. */
+    private static final FloatVector ZIP_LOW = zipIndexes(0), ZIP_HIGH = zipIndexes(V / 2);
+    /** Rounds of zips that transpose a V x V block: each rotates the bits of (row, column) by one. */
+    private static final int ROUNDS = Integer.numberOfTrailingZeros(V);
 
     private Packing() {}
 
@@ -118,6 +124,118 @@ final class Packing {
             }
         }
         MemorySegment.copy(work, out, dst, F, base * Float.BYTES, out);
+    }
+
+    /** Floats of the scratch {@link #packTransposed} needs. */
+    static int transposeScratch() {
+        return 3 * V * V;
+    }
+
+    /**
+     * Packs k range [k0, k0 + kc) x columns [col0, col0 + cols) of B^T (B's rows, ldb apart from float bOff)
+     * into dst from float dstOff, as {@link #packB} does, but V x V blocks at a time in vector registers
+     * ({@link #transposeBlock}); the k steps past the last whole vector one float at a time. {@code t} is
+     * scratch of {@link #transposeScratch} floats. For products that pack B^T per call, once C2 has compiled
+     * this ({@link Warmup} sees to it): a scalar transpose took 7 of the 45 us of attention's Q K^T per head.
+     */
+    static void packTransposed(MemorySegment b, long bOff, int ldb, int k0, int kc, int col0, int cols,
+                               MemorySegment dst, long dstOff, int nr, MemorySegment t) {
+        int whole = kc / V * V;
+        for (int panel = 0; panel < cols; panel += nr) {
+            long src = bOff + (long) (col0 + panel) * ldb + k0, base = dstOff + (long) panel * kc;
+            int live = Math.min(nr, cols - panel);
+            for (int j0 = 0; j0 < nr; j0 += V) {
+                int rows = Math.max(0, Math.min(V, live - j0));
+                for (int p0 = 0; p0 < whole; p0 += V) {
+                    long d = base + (long) p0 * nr + j0;
+                    if (rows > 0) {
+                        transposeBlock(b, src + (long) j0 * ldb + p0, ldb, rows, dst, d, nr, t);
+                    } else {
+                        for (int p = 0; p < V; p++) {
+                            FloatVector.zero(S).intoMemorySegment(dst, (d + (long) p * nr) * Float.BYTES, NATIVE);
+                        }
+                    }
+                }
+            }
+            for (int p = whole; p < kc; p++) {
+                for (int j = 0; j < nr; j++) {
+                    dst.setAtIndex(F, base + (long) p * nr + j, j < live ? b.getAtIndex(F, src + (long) j * ldb + p) : 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * Transposes the V x V block whose {@code rows} live rows start ld floats apart from float {@code src} (the
+     * rest are zeros) into V rows nr floats apart from float {@code d}. One round zips row i with row i + V/2
+     * into rows 2i and 2i + 1, which moves element (r, c) to the (row, column) whose bits are those of (r, c)
+     * rotated left by one: log2(V) rounds turn (r, c) into (c, r). Two rounds run in registers on four rows at a
+     * time ({@link #twoRounds}), and only between pairs of rounds does the block pass through {@code t} (L1):
+     * one round at a time through memory ran at half the speed (4.4 against 1.7 us per head of Q K^T's K).
+     */
+    private static void transposeBlock(MemorySegment b, long src, int ld, int rows, MemorySegment dst, long d, int nr,
+                                       MemorySegment t) {
+        long square = (long) V * VB;
+        MemorySegment from = b;
+        long at = src * Float.BYTES, step = (long) ld * Float.BYTES;
+        if (rows < V) { // an edge panel: its live rows with zeros after them, in t's third square
+            for (int i = 0; i < V; i++) {
+                FloatVector row = i < rows ? FloatVector.fromMemorySegment(S, b, at + i * step, NATIVE) : FloatVector.zero(S);
+                row.intoMemorySegment(t, 2 * square + i * VB, NATIVE);
+            }
+            from = t;
+            at = 2 * square;
+            step = VB;
+        }
+        for (int r = 0, pass = 0; r < ROUNDS; pass++) {
+            int n = ROUNDS - r >= 2 ? 2 : 1;
+            r += n;
+            boolean last = r == ROUNDS;
+            MemorySegment to = last ? dst : t;
+            long out = last ? d * Float.BYTES : (pass & 1) * square, outStep = last ? (long) nr * Float.BYTES : VB;
+            if (n == 2) {
+                for (int i = 0; i < V / 4; i++) {
+                    twoRounds(from, at + i * step, (V / 4) * step, to, out + 4 * i * outStep, outStep);
+                }
+            } else {
+                for (int i = 0; i < V / 2; i++) {
+                    FloatVector x = FloatVector.fromMemorySegment(S, from, at + i * step, NATIVE);
+                    FloatVector y = FloatVector.fromMemorySegment(S, from, at + (i + V / 2) * step, NATIVE);
+                    ZIP_LOW.selectFrom(x, y).intoMemorySegment(to, out + 2 * i * outStep, NATIVE);
+                    ZIP_HIGH.selectFrom(x, y).intoMemorySegment(to, out + (2 * i + 1) * outStep, NATIVE);
+                }
+            }
+            from = t;
+            at = (pass & 1) * square;
+            step = VB;
+        }
+    }
+
+    /**
+     * Two zip rounds on rows i, i + V/4, i + V/2 and i + 3V/4 (from {@code at}, {@code quarter} bytes apart),
+     * which give rows 4i to 4i + 3 (to {@code out}, {@code outStep} bytes apart): the first round makes rows 2i,
+     * 2i + 1, 2i + V/2 and 2i + 1 + V/2 of them, and the second zips those two by two.
+     */
+    private static void twoRounds(MemorySegment from, long at, long quarter, MemorySegment to, long out, long outStep) {
+        FloatVector x0 = FloatVector.fromMemorySegment(S, from, at, NATIVE);
+        FloatVector x1 = FloatVector.fromMemorySegment(S, from, at + quarter, NATIVE);
+        FloatVector x2 = FloatVector.fromMemorySegment(S, from, at + 2 * quarter, NATIVE);
+        FloatVector x3 = FloatVector.fromMemorySegment(S, from, at + 3 * quarter, NATIVE);
+        FloatVector r0 = ZIP_LOW.selectFrom(x0, x2), r1 = ZIP_HIGH.selectFrom(x0, x2);
+        FloatVector r2 = ZIP_LOW.selectFrom(x1, x3), r3 = ZIP_HIGH.selectFrom(x1, x3);
+        ZIP_LOW.selectFrom(r0, r2).intoMemorySegment(to, out, NATIVE);
+        ZIP_HIGH.selectFrom(r0, r2).intoMemorySegment(to, out + outStep, NATIVE);
+        ZIP_LOW.selectFrom(r1, r3).intoMemorySegment(to, out + 2 * outStep, NATIVE);
+        ZIP_HIGH.selectFrom(r1, r3).intoMemorySegment(to, out + 3 * outStep, NATIVE);
+    }
+
+    private static FloatVector zipIndexes(int first) {
+        float[] lanes = new float[V];
+        for (int i = 0; i < V / 2; i++) {
+            lanes[2 * i] = first + i;
+            lanes[2 * i + 1] = V + first + i;
+        }
+        return FloatVector.fromArray(S, lanes, 0);
     }
 
     /** One panel of B: the live columns of k step p start at {@code src + p ld}. */
