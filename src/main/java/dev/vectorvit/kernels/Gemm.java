@@ -425,7 +425,7 @@ public final class Gemm implements ThreadTeam.Job {
         MemorySegment ap = inPlace ? a : s.a((long) Math.min(mc, roundUp(rows, mr)) * kc); // A as the kernel reads it
         MemorySegment bPack = s.b((long) Math.min(nc, roundUp(cols, nr)) * kc);
         MemorySegment edge = s.edge(mr * nr);
-        MemorySegment t = transB ? s.transpose(Packing.transposeScratch()) : null;
+        MemorySegment t = transB ? s.transpose(Packing.transposeScratch(kc, nr)) : null;
         long c0 = cOff + (long) row0 * ldc + col0;
         // Where C is read, beta C + bias is made in it first; otherwise the tiles start from the bias or zeros.
         boolean startFromC = prepare(rows, cols, beta, c, c0, ldc, bias, bias == null ? 0 : biasOff + col0);

@@ -126,67 +126,59 @@ final class Packing {
         MemorySegment.copy(work, out, dst, F, base * Float.BYTES, out);
     }
 
-    /** Floats of the scratch {@link #packTransposed} needs. */
-    static int transposeScratch() {
-        return 3 * V * V;
+    /** Floats of the scratch {@link #packTransposed} needs for panels of depth kc. */
+    static int transposeScratch(int kc, int nr) {
+        return 2 * V * V + nr * kc;
     }
 
     /**
      * Packs k range [k0, k0 + kc) x columns [col0, col0 + cols) of B^T (B's rows, ldb apart from float bOff)
      * into dst from float dstOff, as {@link #packB} does, but V x V blocks at a time in vector registers
-     * ({@link #transposeBlock}); the k steps past the last whole vector one float at a time. {@code t} is
-     * scratch of {@link #transposeScratch} floats. For products that pack B^T per call, once C2 has compiled
-     * this ({@link Warmup} sees to it): a scalar transpose took 7 of the 45 us of attention's Q K^T per head.
+     * ({@link #transposeBlock}); the k steps past the last whole vector one float at a time. Each panel's rows
+     * are first copied together into {@code t} (scratch of {@link #transposeScratch} floats), zero rows past
+     * the live ones: B's rows are far apart (attention's K, 9 KB) and cold, and bulk copies fetch them with
+     * many misses in flight, where the blocks' loads waited on them (Q K^T in ViT-B/16 1.1 ms a pass faster
+     * with K's rows touched first). For products that pack B^T per call, once C2 has compiled this
+     * ({@link Warmup} sees to it): a scalar transpose took 7 of the 47 us of attention's Q K^T per head.
      */
     static void packTransposed(MemorySegment b, long bOff, int ldb, int k0, int kc, int col0, int cols,
                                MemorySegment dst, long dstOff, int nr, MemorySegment t) {
+        long rows = 2L * V * V; // t: two V x V squares for the rounds, then the panel's rows
         int whole = kc / V * V;
         for (int panel = 0; panel < cols; panel += nr) {
             long src = bOff + (long) (col0 + panel) * ldb + k0, base = dstOff + (long) panel * kc;
             int live = Math.min(nr, cols - panel);
+            for (int j = 0; j < live; j++) {
+                MemorySegment.copy(b, (src + (long) j * ldb) * Float.BYTES, t, (rows + (long) j * kc) * Float.BYTES,
+                        (long) kc * Float.BYTES);
+            }
+            for (long f = rows + (long) live * kc, end = rows + (long) nr * kc; f < end; f++) {
+                t.setAtIndex(F, f, 0f);
+            }
             for (int j0 = 0; j0 < nr; j0 += V) {
-                int rows = Math.max(0, Math.min(V, live - j0));
                 for (int p0 = 0; p0 < whole; p0 += V) {
-                    long d = base + (long) p0 * nr + j0;
-                    if (rows > 0) {
-                        transposeBlock(b, src + (long) j0 * ldb + p0, ldb, rows, dst, d, nr, t);
-                    } else {
-                        for (int p = 0; p < V; p++) {
-                            FloatVector.zero(S).intoMemorySegment(dst, (d + (long) p * nr) * Float.BYTES, NATIVE);
-                        }
-                    }
+                    transposeBlock(t, rows + (long) j0 * kc + p0, kc, dst, base + (long) p0 * nr + j0, nr);
                 }
             }
             for (int p = whole; p < kc; p++) {
                 for (int j = 0; j < nr; j++) {
-                    dst.setAtIndex(F, base + (long) p * nr + j, j < live ? b.getAtIndex(F, src + (long) j * ldb + p) : 0f);
+                    dst.setAtIndex(F, base + (long) p * nr + j, t.getAtIndex(F, rows + (long) j * kc + p));
                 }
             }
         }
     }
 
     /**
-     * Transposes the V x V block whose {@code rows} live rows start ld floats apart from float {@code src} (the
-     * rest are zeros) into V rows nr floats apart from float {@code d}. One round zips row i with row i + V/2
-     * into rows 2i and 2i + 1, which moves element (r, c) to the (row, column) whose bits are those of (r, c)
-     * rotated left by one: log2(V) rounds turn (r, c) into (c, r). Two rounds run in registers on four rows at a
-     * time ({@link #twoRounds}), and only between pairs of rounds does the block pass through {@code t} (L1):
-     * one round at a time through memory ran at half the speed (4.4 against 1.7 us per head of Q K^T's K).
+     * Transposes the V x V block of {@code t} whose rows start ld floats apart from float {@code src} into V
+     * rows nr floats apart from float {@code d}. One round zips row i with row i + V/2 into rows 2i and 2i + 1,
+     * which moves element (r, c) to the (row, column) whose bits are those of (r, c) rotated left by one:
+     * log2(V) rounds turn (r, c) into (c, r). Two rounds run in registers on four rows at a time
+     * ({@link #twoRounds}), and only between pairs of rounds does the block pass through t's first two squares
+     * (L1): one round at a time through memory ran at half the speed (4.4 against 1.7 us per head of K).
      */
-    private static void transposeBlock(MemorySegment b, long src, int ld, int rows, MemorySegment dst, long d, int nr,
-                                       MemorySegment t) {
+    private static void transposeBlock(MemorySegment t, long src, int ld, MemorySegment dst, long d, int nr) {
         long square = (long) V * VB;
-        MemorySegment from = b;
         long at = src * Float.BYTES, step = (long) ld * Float.BYTES;
-        if (rows < V) { // an edge panel: its live rows with zeros after them, in t's third square
-            for (int i = 0; i < V; i++) {
-                FloatVector row = i < rows ? FloatVector.fromMemorySegment(S, b, at + i * step, NATIVE) : FloatVector.zero(S);
-                row.intoMemorySegment(t, 2 * square + i * VB, NATIVE);
-            }
-            from = t;
-            at = 2 * square;
-            step = VB;
-        }
         for (int r = 0, pass = 0; r < ROUNDS; pass++) {
             int n = ROUNDS - r >= 2 ? 2 : 1;
             r += n;
@@ -195,17 +187,16 @@ final class Packing {
             long out = last ? d * Float.BYTES : (pass & 1) * square, outStep = last ? (long) nr * Float.BYTES : VB;
             if (n == 2) {
                 for (int i = 0; i < V / 4; i++) {
-                    twoRounds(from, at + i * step, (V / 4) * step, to, out + 4 * i * outStep, outStep);
+                    twoRounds(t, at + i * step, (V / 4) * step, to, out + 4 * i * outStep, outStep);
                 }
             } else {
                 for (int i = 0; i < V / 2; i++) {
-                    FloatVector x = FloatVector.fromMemorySegment(S, from, at + i * step, NATIVE);
-                    FloatVector y = FloatVector.fromMemorySegment(S, from, at + (i + V / 2) * step, NATIVE);
+                    FloatVector x = FloatVector.fromMemorySegment(S, t, at + i * step, NATIVE);
+                    FloatVector y = FloatVector.fromMemorySegment(S, t, at + (i + V / 2) * step, NATIVE);
                     ZIP_LOW.selectFrom(x, y).intoMemorySegment(to, out + 2 * i * outStep, NATIVE);
                     ZIP_HIGH.selectFrom(x, y).intoMemorySegment(to, out + (2 * i + 1) * outStep, NATIVE);
                 }
             }
-            from = t;
             at = (pass & 1) * square;
             step = VB;
         }
