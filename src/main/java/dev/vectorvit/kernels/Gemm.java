@@ -437,7 +437,7 @@ public final class Gemm implements ThreadTeam.Job {
                 if (transB) {
                     Packing.packTransposed(b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, 0, nr, t);
                 } else {
-                    Packing.packB(false, b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, 0, nr, null);
+                    Packing.packB(b, bOff, ldb, pc, kcb, col0 + jc, ncb, bPack, 0, nr);
                 }
                 for (int ic = 0; ic < rows; ic += mc) {
                     int mcb = Math.min(mc, rows - ic);

@@ -99,7 +99,7 @@ public final class PackedMatrix {
                 float[] work = new float[Packing.transposeWork(Math.min(t.kc, t.k), GemmContext.CURRENT.nr())];
                 for (int p = 0; p < t.k; p += t.kc) {
                     int depth = Math.min(t.kc, t.k - p);
-                    Packing.packB(true, w, off, ld, p, depth, 0, rows, t.data, (long) t.paddedN * p + (long) r0 * depth,
+                    Packing.packWeight(w, off, ld, p, depth, 0, rows, t.data, (long) t.paddedN * p + (long) r0 * depth,
                             GemmContext.CURRENT.nr(), work);
                 }
             }

@@ -69,35 +69,40 @@ final class Packing {
     }
 
     /**
-     * Packs k range [k0, k0 + kc) x columns [col0, col0 + cols) of op(B) into dst from float dstOff; nr is
-     * two vectors. B transposed (a weight stored [out, in], packed once at load, or attention's K) goes
-     * through {@code work}, at least {@link #transposeWork} floats, in plain Java arrays (see
-     * {@link #transposePanel}).
+     * Packs k range [k0, k0 + kc) x columns [col0, col0 + cols) of B (k x n, rows ldb apart) into dst from float
+     * dstOff; nr is two vectors.
      */
-    static void packB(boolean transB, MemorySegment b, long bOff, int ldb, int k0, int kc, int col0, int cols,
-                      MemorySegment dst, long dstOff, int nr, float[] work) {
+    static void packB(MemorySegment b, long bOff, int ldb, int k0, int kc, int col0, int cols, MemorySegment dst,
+                      long dstOff, int nr) {
         for (int panel = 0; panel < cols; panel += nr) {
-            long base = dstOff + (long) panel * kc;
-            int live = Math.min(nr, cols - panel);
-            if (transB) {
-                if (live < nr) {
-                    Arrays.fill(work, live * kc, nr * kc, 0f); // the padding columns' rows
-                }
-                transposePanel(b, bOff + (long) (col0 + panel) * ldb + k0, ldb, kc, live, dst, base, nr, work);
-            } else {
-                copyPanel(b, bOff + (long) k0 * ldb + col0 + panel, ldb, kc, live, dst, base, nr);
-            }
+            copyPanel(b, bOff + (long) k0 * ldb + col0 + panel, ldb, kc, Math.min(nr, cols - panel), dst,
+                    dstOff + (long) panel * kc, nr);
         }
     }
 
-    /** Floats of the work array {@link #packB} needs to transpose panels of depth kc. */
+    /**
+     * {@link #packB} for B^T, a weight stored [out, in] packed once at load: through {@code work}, at least
+     * {@link #transposeWork} floats, in plain Java arrays (see {@link #transposePanel}).
+     */
+    static void packWeight(MemorySegment b, long bOff, int ldb, int k0, int kc, int col0, int cols, MemorySegment dst,
+                           long dstOff, int nr, float[] work) {
+        for (int panel = 0; panel < cols; panel += nr) {
+            int live = Math.min(nr, cols - panel);
+            if (live < nr) {
+                Arrays.fill(work, live * kc, nr * kc, 0f); // the padding columns' rows
+            }
+            transposePanel(b, bOff + (long) (col0 + panel) * ldb + k0, ldb, kc, live, dst, dstOff + (long) panel * kc,
+                    nr, work);
+        }
+    }
+
+    /** Floats of the work array {@link #packWeight} needs to transpose panels of depth kc. */
     static int transposeWork(int kc, int nr) {
         return 2 * kc * nr;
     }
 
-    // One method per form, so that each has a profile of its own: the weights packed at load are all
-    // transposed, and a packB holding both forms was recompiled when attention's V first came (5 C2
-    // compiles of packB in the first pass).
+    // One method per form, so that each has a profile of its own: a packB holding both forms was recompiled
+    // when attention's V first came (5 C2 compiles of packB in the first pass).
 
     /**
      * One panel of B^T, whose live columns are rows of B starting ld floats apart from {@code src}: the rows
