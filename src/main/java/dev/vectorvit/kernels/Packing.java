@@ -143,8 +143,9 @@ final class Packing {
      * are first copied together into {@code t} (scratch of {@link #transposeScratch} floats), zero rows past
      * the live ones: B's rows are far apart (attention's K, 9 KB) and cold, and bulk copies fetch them with
      * many misses in flight, where the blocks' loads waited on them (Q K^T in ViT-B/16 1.1 ms a pass faster
-     * with K's rows touched first). For products that pack B^T per call, once C2 has compiled this
-     * ({@link Warmup} sees to it): a scalar transpose took 7 of the 47 us of attention's Q K^T per head.
+     * with K's rows touched first). For products that pack B^T per call (a scalar transpose took 7 of the 47
+     * us of attention's Q K^T per head): {@link Warmup} runs attention's products during the load, so that C2
+     * has compiled {@link #twoRounds} before the first pass, where C1's code would run the Vector API's fallbacks.
      */
     static void packTransposed(MemorySegment b, long bOff, int ldb, int k0, int kc, int col0, int cols,
                                MemorySegment dst, long dstOff, int nr, MemorySegment t) {

@@ -53,7 +53,9 @@ public final class Warmup {
                 gemm.multiplyOn(0, mr, a, w, c, Epilogue.of(residual ? 1f : 0f, bias,
                         residual ? Activation.NONE : Activation.GELU_ERF));
             }
-            for (int i = 0; i < 24; i++) { // both attention products, for their paths: the kernel is compiled above
+            // Both attention products, for their paths (K^T's transpose in registers among them): the kernel is
+            // compiled above.
+            for (int i = 0; i < 24; i++) {
                 long h = (long) (i % 12) * HEAD;
                 gemm.multiplyOn(0, mr, TOKENS, HEAD, qkv, h, 3 * D, false, qkv, D + h, 3 * D, true, scores, 0, ls);
                 gemm.multiplyOn(0, mr, HEAD, TOKENS, scores, 0, ls, false, qkv, 2 * D + h, 3 * D, false, y, 0, D);
