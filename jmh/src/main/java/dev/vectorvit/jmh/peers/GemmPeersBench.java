@@ -22,9 +22,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * vectorvit, netlib's Vector API BLAS and OpenBLAS, on the same operands and thread counts: see
  * {@link GemmPeers} for how each is called. The report turns the times into GFLOPS (2 M N K / time).
  *
- * <p>Each parameter combination runs in its own fork, one after the other (JMH's order: impl, shape,
- * threads), so one implementation's threads never compete with another's. Before timing, the setup
- * checks the implementation against vectorvit on a small product in both B layouts and on the
+ * <p>Each parameter combination runs in its own fork, one after the other, so one implementation's threads
+ * never compete with another's. JMH varies the parameter whose name sorts last fastest, hence
+ * {@link #variant}: the three implementations of one shape and thread count run back to back, and a slow
+ * phase of a shared host lands on all three instead of on one implementation's forks of every shape (with
+ * the implementations outermost, vectorvit's forks of three shapes once ran 15-30% slow together). Before
+ * timing, the setup checks the implementation against vectorvit on a small product in both B layouts and on the
  * benchmarked shape, and fails the benchmark if they differ by more than 1e-3 of the largest |C|.
  *
  * <p>Run it through {@code jmh/peers/run.sh} (which unsets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE:
@@ -39,8 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class GemmPeersBench {
 
+    /** The implementation (named to sort after shape and threads: see the class comment). */
     @Param({"vectorvit", "netlib", "openblas"})
-    public String impl;
+    public String variant;
 
     /** M x K x N, as in GemmBench. */
     @Param({"197x768x768", "197x768x2304", "197x768x3072", "197x3072x768", "1024x1024x1024", "197x64x197", "197x197x64"})
@@ -64,15 +68,15 @@ public class GemmPeersBench {
         // A small product in both layouts, with edges that fit no tile.
         for (boolean tb : new boolean[] {true, false}) {
             try (GemmPeers.Operands small = new GemmPeers.Operands(37, 53, 29, tb);
-                 GemmPeers g = GemmPeers.create(impl, small, threads)) {
+                 GemmPeers g = GemmPeers.create(variant, small, threads)) {
                 g.checkAgainstVectorVit(TOLERANCE);
             }
         }
         int[] s = GemmBench.parseShape(shape);
         operands = new GemmPeers.Operands(s[0], s[1], s[2], GemmBench.transBFor(shape, "auto"));
-        gemm = GemmPeers.create(impl, operands, threads);
+        gemm = GemmPeers.create(variant, operands, threads);
         gemm.checkAgainstVectorVit(TOLERANCE);
-        System.out.println("\n# peers: " + impl + " = " + gemm.describe());
+        System.out.println("\n# peers: " + variant + " = " + gemm.describe());
         gemm(); // warms the implementation's buffers and threads outside the measurement
     }
 

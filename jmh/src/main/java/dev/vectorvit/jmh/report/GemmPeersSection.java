@@ -41,7 +41,7 @@ record GemmPeersSection(Run run, Map<String, String> descriptions) implements Se
         for (JmhResult r : run.of("GemmPeersBench")) {
             by.computeIfAbsent(r.param("shape"), k -> new TreeMap<>())
                     .computeIfAbsent(Integer.parseInt(r.param("threads")), k -> new LinkedHashMap<>())
-                    .put(r.param("impl"), r);
+                    .put(r.param("variant").isEmpty() ? r.param("impl") : r.param("variant"), r); // "impl" before 2026-12-07
         }
         Map<String, TreeMap<Integer, Map<String, JmhResult>>> sorted = new LinkedHashMap<>();
         GemmShapes.ORDER.stream().filter(by::containsKey).forEach(k -> sorted.put(k, by.get(k)));
