@@ -158,9 +158,7 @@ final class Packing {
                 MemorySegment.copy(b, (src + (long) j * ldb) * Float.BYTES, t, (rows + (long) j * kc) * Float.BYTES,
                         (long) kc * Float.BYTES);
             }
-            for (long f = rows + (long) live * kc, end = rows + (long) nr * kc; f < end; f++) {
-                t.setAtIndex(F, f, 0f);
-            }
+            ScalarKernels.fill(t, rows + (long) live * kc, (nr - live) * kc, 0f);
             for (int j0 = 0; j0 < nr; j0 += V) {
                 for (int p0 = 0; p0 < whole; p0 += V) {
                     transposeBlock(t, rows + (long) j0 * kc + p0, kc, dst, base + (long) p0 * nr + j0, nr);
