@@ -484,7 +484,7 @@ public final class Gemm implements ThreadTeam.Job {
         long fromAt = loadC ? at : bias != null ? biasAt : 0;
         int fromLd = loadC ? ldc : 0;
         if (!whole) {
-            copyTile(from, fromAt, fromLd, edge, 0, nr, tileRows, tileCols);
+            VecElementWise.copy(tileRows, tileCols, from, fromAt, fromLd, edge, 0, nr);
             from = edge;
             fromAt = 0;
             fromLd = nr;
@@ -495,7 +495,7 @@ public final class Gemm implements ThreadTeam.Job {
             VecElementWise.activateTile(act, mr, nr, t, tAt, ldt);
         }
         if (!whole) {
-            copyTile(edge, 0, nr, c, at, ldc, tileRows, tileCols);
+            VecElementWise.copy(tileRows, tileCols, edge, 0, nr, c, at, ldc);
         }
     }
 
@@ -515,15 +515,6 @@ public final class Gemm implements ThreadTeam.Job {
             VecElementWise.add(rows, cols, bias, biasOff, 0, c, c0, ldc);
         }
         return true;
-    }
-
-    /** Copies the rows x cols corner of a tile between C (or a start value: ld 0 repeats one row) and the edge scratch. */
-    private static void copyTile(MemorySegment from, long fromOff, int fromLd, MemorySegment to, long toOff, int toLd,
-                                 int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            MemorySegment.copy(from, (fromOff + (long) r * fromLd) * Float.BYTES,
-                    to, (toOff + (long) r * toLd) * Float.BYTES, (long) cols * Float.BYTES);
-        }
     }
 
     private static int roundUp(int v, int multiple) {
