@@ -111,6 +111,31 @@ final class LayerNormProperties {
         }
     }
 
+    /**
+     * A row's output is the same bits whether the call covers it alone or with other rows (the kernel takes
+     * rows two at a time, and a team's members split the rows anywhere).
+     */
+    @Property(tries = 100)
+    void eachRowIsTheSameBitsAloneOrWithOthers(@ForAll(supplier = Gen.Rows.class) int rows,
+                                              @ForAll(supplier = Gen.Dim.class) int cols, @ForAll Values values,
+                                              @ForAll(supplier = Place.Any.class) Place placeX,
+                                              @ForAll(supplier = Place.Any.class) Place placeY, @ForAll long seed) {
+        try (Arena arena = Arena.ofConfined()) {
+            Case c = Case.random(arena, rows, cols, values, 1e-5f, false, placeX, placeY, seed);
+            c.run();
+            Mat alone = Mat.allocate(arena, 1, cols, new Place(0, 0));
+            for (int i = 0; i < rows; i++) {
+                LayerNorm.apply(1, cols, c.x.seg, c.x.off + (long) i * c.x.ld, c.x.ld, c.gamma.seg, c.gamma.off,
+                        c.beta.seg, c.beta.off, c.eps, alone.seg, alone.off, alone.ld);
+                for (int j = 0; j < cols; j++) {
+                    int bits = Float.floatToRawIntBits(alone.get(0, j)), ii = i, jj = j;
+                    check(bits == Float.floatToRawIntBits(c.y.get(i, j)), () -> "y[" + ii + "][" + jj + "] = "
+                            + c.y.get(ii, jj) + " in a call of " + rows + " rows, " + alone.get(0, jj) + " alone");
+                }
+            }
+        }
+    }
+
     /** Exact statistics of one row, in double, and the error bound of its outputs. */
     private static final class RowStats {
         final double mean, var, r, meanAbs;

@@ -23,10 +23,34 @@ final class VecLayerNorm {
 
     static void apply(int rows, int cols, MemorySegment x, long xOff, int ldx, MemorySegment gamma, long gOff,
                       MemorySegment beta, long bOff, float eps, MemorySegment y, long yOff, int ldy) {
-        for (int r = 0; r < rows; r++) {
+        int r = 0;
+        for (; r + 1 < rows; r += 2) {
+            rows2(cols, x, (xOff + (long) r * ldx) * Float.BYTES, (xOff + (long) (r + 1) * ldx) * Float.BYTES,
+                    gamma, gOff * Float.BYTES, beta, bOff * Float.BYTES, eps,
+                    y, (yOff + (long) r * ldy) * Float.BYTES, (yOff + (long) (r + 1) * ldy) * Float.BYTES);
+        }
+        if (r < rows) {
             row(cols, x, (xOff + (long) r * ldx) * Float.BYTES, gamma, gOff * Float.BYTES, beta, bOff * Float.BYTES,
                     eps, y, (yOff + (long) r * ldy) * Float.BYTES);
         }
+    }
+
+    /**
+     * {@link #row} on two rows, each pass of both before the next pass: the same bits as two calls of row. One
+     * row's passes wait on each other (a sum's chain of additions, its lane reduction, then the next pass); the
+     * other row's pass fills that wait (197 x 768: 35 against 41 us hot, 1 thread).
+     */
+    static void rows2(int n, MemorySegment x, long xb0, long xb1, MemorySegment gamma, long gb, MemorySegment beta,
+                      long bb, float eps, MemorySegment y, long yb0, long yb1) {
+        float mean0 = VecElementWise.sum(n, x, xb0, 0f, false) / n;
+        float mean1 = VecElementWise.sum(n, x, xb1, 0f, false) / n;
+        float sum10 = VecElementWise.sum(n, x, xb0, mean0, false);
+        float sum11 = VecElementWise.sum(n, x, xb1, mean1, false);
+        float corr0 = sum10 / n, corr1 = sum11 / n;
+        float var0 = Math.max(0f, (VecElementWise.sum(n, x, xb0, mean0, true) - sum10 * corr0) / n);
+        float var1 = Math.max(0f, (VecElementWise.sum(n, x, xb1, mean1, true) - sum11 * corr1) / n);
+        normalize(n, x, xb0, mean0, corr0, (float) (1.0 / Math.sqrt((double) var0 + eps)), gamma, gb, beta, bb, y, yb0);
+        normalize(n, x, xb1, mean1, corr1, (float) (1.0 / Math.sqrt((double) var1 + eps)), gamma, gb, beta, bb, y, yb1);
     }
 
     /**
