@@ -37,18 +37,23 @@ final class VecElementWise {
     }
 
     /**
-     * y = x on rows x cols (ldx = 0 repeats one row), a vector or a masked vector at a time: a GEMM edge tile
-     * in and out of its scratch. A {@code MemorySegment.copy} per row (a call and its checks for 20 to 128
-     * bytes) made attention's Q K^T at 197 tokens 4% slower, its 5 columns past 192 an edge on every row.
+     * y = x on rows x cols (ldx = 0 repeats one row), a vector at a time, masked only where a row ends
+     * mid-vector: a GEMM edge tile in and out of its scratch. A {@code MemorySegment.copy} per row (a call
+     * and its checks for 20 to 128 bytes) made attention's Q K^T at 197 tokens 4% slower, its 5 columns past
+     * 192 an edge on every row.
      */
     static void copy(int rows, int cols, MemorySegment x, long xOff, int ldx, MemorySegment y, long yOff, int ldy) {
         for (int r = 0; r < rows; r++) {
             long xb = (xOff + (long) r * ldx) * Float.BYTES;
             long yb = (yOff + (long) r * ldy) * Float.BYTES;
             for (int j = 0; j < cols; j += V) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
                 long o = (long) j * Float.BYTES;
-                FloatVector.fromMemorySegment(S, x, xb + o, NATIVE, m).intoMemorySegment(y, yb + o, NATIVE, m);
+                if (j + V <= cols) {
+                    FloatVector.fromMemorySegment(S, x, xb + o, NATIVE).intoMemorySegment(y, yb + o, NATIVE);
+                } else {
+                    VectorMask<Float> m = S.indexInRange(j, cols);
+                    FloatVector.fromMemorySegment(S, x, xb + o, NATIVE, m).intoMemorySegment(y, yb + o, NATIVE, m);
+                }
             }
         }
     }
