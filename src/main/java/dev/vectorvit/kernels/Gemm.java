@@ -483,7 +483,9 @@ public final class Gemm implements ThreadTeam.Job {
         MemorySegment from = loadC ? c : bias != null ? bias : ZEROS;
         long fromAt = loadC ? at : bias != null ? biasAt : 0;
         int fromLd = loadC ? ldc : 0;
-        if (!whole) {
+        // An edge tile starts from the scratch only where it reads C or a bias cut by C's edge; zeros, or a
+        // bias row whole across the tile, are read in place as for a whole tile.
+        if (!whole && (loadC || bias != null && tileCols < nr)) {
             VecElementWise.copy(tileRows, tileCols, from, fromAt, fromLd, edge, 0, nr);
             from = edge;
             fromAt = 0;
