@@ -366,17 +366,28 @@ public final class Gemm implements ThreadTeam.Job {
             int depth = Math.min(kc, k - p);
             boolean loadC = p > 0 || startFromC;
             Activation last = p + depth >= k ? act : Activation.NONE;
+            // A whole tile's activation runs after the next tile's FMAs, whose inputs do not wait on it: right
+            // after its own, it waited on them and held the reorder window the next tile needed. A panel's last
+            // tile keeps its own (in tile), so that nothing is left over past the loop.
             for (int ic = r0; ic < r1; ic += mc) {
                 int icEnd = Math.min(r1, ic + mc);
                 for (int jr = c0; jr < c1; jr += nr) {
                     long wPanel = ((long) w.paddedN() * p + (long) jr * depth) * Float.BYTES;
                     int tileCols = Math.min(nr, c1 - jr);
+                    long pending = -1;
                     for (int ir = ic; ir < icEnd; ir += mr) {
                         long aPanel = A_IN_PLACE ? (aOff + (long) (first + ir) * lda + p) * Float.BYTES
                                 : ((long) paddedRows * p + (long) ir * depth) * Float.BYTES;
+                        long at = cOff + (long) (first + ir) * ldc + jr;
+                        int tileRows = Math.min(mr, icEnd - ir);
+                        boolean defer = last != Activation.NONE && tileRows == mr && tileCols == nr && ir + mr < icEnd;
                         tile(depth, a, aPanel, (A_IN_PLACE ? lda : depth) * (long) Float.BYTES, wp, wPanel, c,
-                                cOff + (long) (first + ir) * ldc + jr, ldc, Math.min(mr, icEnd - ir), tileCols, loadC,
-                                bias, biasOff + jr, last, edge);
+                                at, ldc, tileRows, tileCols, loadC, bias, biasOff + jr, defer ? Activation.NONE : last,
+                                edge);
+                        if (pending >= 0) {
+                            VecElementWise.activateTile(last, mr, nr, c, pending, ldc);
+                        }
+                        pending = defer ? at : -1;
                     }
                 }
             }
