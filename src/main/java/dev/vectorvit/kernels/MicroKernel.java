@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class MicroKernel {
     private static final VectorSpecies<Float> S = Lanes.F;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final int V = S.length();
     private static final long VB = (long) V * Float.BYTES;
 
@@ -31,8 +31,6 @@ final class MicroKernel {
     private static final boolean A_K_MAJOR = GemmContext.CURRENT.aKMajor();
     /** Bytes between two k steps of a packed A panel. */
     private static final long A_STEP = A_K_MAJOR ? (long) MR * Float.BYTES : Float.BYTES;
-    /** Bytes between two rows of A from one base: adjacent when k-major; 0 for row strips, each from its own base. */
-    private static final long A_ROW = A_K_MAJOR ? Float.BYTES : 0;
 
     private MicroKernel() {}
 
@@ -74,35 +72,37 @@ final class MicroKernel {
         // checks hoisted. That takes the strips read at base + 4p with the bases computed once: written as
         // aOff + 4p + i x stride, C2 reloaded three bases from the stack and bounced three through XMM registers
         // every step (6 GPR<->XMM moves, which on Intel issue on the ports of the 512-bit FMAs; docs/gemm.md).
-        // k-major panels (AVX2) are read at aOff + 24p + 4i, one base for all six rows. C2 does not unroll the
-        // loop; unrolling by hand ran 40% slower, the strip bases spill.
+        // k-major panels (AVX2) are read the same way, base i = aOff + 4i and base + 24p: as aOff + 24p + 4i C2 left
+        // a bounds check on five of the six broadcasts in the loop. A is read through the unaligned layout, whose
+        // accesses check no alignment: with the aligned one C2 kept an alignment test per broadcast in the k-major
+        // loop (59 instructions a step against 46). C2 does not unroll the loop; unrolling by hand ran 40% slower,
+        // the strip bases spill.
         // Rows past aRows (an edge tile's) read the last live row again: their sums are dropped with the edge scratch.
         int last = aRows - 1;
-        long r0 = A_K_MAJOR ? 0 : aOff, r1 = A_K_MAJOR ? 0 : aOff + Math.min(1, last) * aStride;
-        long r2 = A_K_MAJOR ? 0 : aOff + Math.min(2, last) * aStride, r3 = A_K_MAJOR ? 0 : aOff + Math.min(3, last) * aStride;
-        long r4 = A_K_MAJOR ? 0 : aOff + Math.min(4, last) * aStride, r5 = A_K_MAJOR ? 0 : aOff + Math.min(5, last) * aStride;
-        long aBase = A_K_MAJOR ? aOff : 0;
+        long aRow = A_K_MAJOR ? Float.BYTES : aStride;
+        long r0 = aOff, r1 = aOff + Math.min(1, last) * aRow, r2 = aOff + Math.min(2, last) * aRow;
+        long r3 = aOff + Math.min(3, last) * aRow, r4 = aOff + Math.min(4, last) * aRow, r5 = aOff + Math.min(5, last) * aRow;
         for (int p = 0; p < kc; p++) {
             long bo = bOff + (long) p * (NR * Float.BYTES);
-            long ao = aBase + p * A_STEP;
+            long ao = p * A_STEP;
             FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bo, NATIVE);
             FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bo + VB, NATIVE);
             FloatVector a = FloatVector.broadcast(S, ap.get(F, r0 + ao));
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap.get(F, r1 + ao + A_ROW));
+            a = FloatVector.broadcast(S, ap.get(F, r1 + ao));
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap.get(F, r2 + ao + 2 * A_ROW));
+            a = FloatVector.broadcast(S, ap.get(F, r2 + ao));
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap.get(F, r3 + ao + 3 * A_ROW));
+            a = FloatVector.broadcast(S, ap.get(F, r3 + ao));
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap.get(F, r4 + ao + 4 * A_ROW));
+            a = FloatVector.broadcast(S, ap.get(F, r4 + ao));
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap.get(F, r5 + ao + 5 * A_ROW));
+            a = FloatVector.broadcast(S, ap.get(F, r5 + ao));
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
         }
