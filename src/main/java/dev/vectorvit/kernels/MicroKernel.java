@@ -46,7 +46,7 @@ final class MicroKernel {
      *
      * @param kc    depth of this k block
      * @param ap    A: MR row strips of kc floats, {@code aStride} bytes apart from byte {@code aOff} (A's own
-     *              rows where it is read in place), or a packed k-major panel (aStride and aRows unused)
+     *              rows where it is read in place), or a packed k-major panel (aStride unused)
      * @param aRows live rows of A (at least 1): the strips past them repeat the last one
      * @param bp    packed B panel, kc steps of NR floats, from byte {@code bOff}
      * @param fromOff byte offset of the start tile in {@code from}; {@code fromLd} bytes between its rows
