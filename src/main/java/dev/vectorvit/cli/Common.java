@@ -1,5 +1,6 @@
 package dev.vectorvit.cli;
 
+import dev.vectorvit.kernels.ThreadTeam;
 import dev.vectorvit.model.ModelSource;
 import dev.vectorvit.model.Output;
 import dev.vectorvit.model.ViTConfig;
@@ -25,8 +26,9 @@ final class Common {
     String imageSize;
 
     ViTModel.Options options(CommandLine cl) {
-        if (threads < 1) {
-            throw new CommandLine.ParameterException(cl, "--threads must be >= 1, got " + threads);
+        if (threads < 1 || threads > ThreadTeam.MAX_SIZE) {
+            throw new CommandLine.ParameterException(cl, "--threads must be in [1, " + ThreadTeam.MAX_SIZE + "], got "
+                    + threads);
         }
         ViTModel.Options options = ViTModel.Options.defaults().withThreads(threads);
         if (imageSize == null) {

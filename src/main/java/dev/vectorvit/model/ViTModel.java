@@ -5,6 +5,7 @@ import dev.vectorvit.io.ImagePreprocessing;
 import dev.vectorvit.io.ImagePreprocessing.ResizeMode;
 import dev.vectorvit.io.Images;
 import dev.vectorvit.io.SafeTensors;
+import dev.vectorvit.kernels.ThreadTeam;
 import dev.vectorvit.kernels.Warmup;
 import dev.vectorvit.tensor.Checks;
 import dev.vectorvit.tensor.LargePageArena;
@@ -42,8 +43,8 @@ public final class ViTModel implements AutoCloseable {
         }
 
         public Options {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            if (threads < 1 || threads > ThreadTeam.MAX_SIZE) {
+                throw new IllegalArgumentException("threads must be in [1, " + ThreadTeam.MAX_SIZE + "], got " + threads);
             }
             if (workspaceLimitBytes < 1) {
                 throw new IllegalArgumentException("workspace limit must be >= 1 byte, got " + workspaceLimitBytes);

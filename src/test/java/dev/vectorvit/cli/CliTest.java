@@ -115,8 +115,15 @@ final class CliTest {
             default -> vit("bench", "--threads", "0", "--model", MODEL, "--iterations", "1");
         };
         assertEquals(2, r.code(), r::toString);
-        assertTrue(r.errLines().getFirst().equals("error: --threads must be >= 1, got 0"), r.err());
+        assertTrue(r.errLines().getFirst().equals("error: --threads must be in [1, 65535], got 0"), r.err());
         assertFalse(Files.exists(tmp.resolve("never.npy")));
+    }
+
+    @Test
+    void moreThreadsThanATeamCanHoldIsAUsageError() {
+        Run r = vit("bench", "--threads", "65536", "--model", MODEL, "--iterations", "1");
+        assertEquals(2, r.code(), r::toString);
+        assertEquals("error: --threads must be in [1, 65535], got 65536", r.errLines().getFirst(), r.err());
     }
 
     // ---- predict ----

@@ -620,7 +620,9 @@ final class ModelLoadingTest {
     @Test
     void optionsAreChecked() {
         assertMessage(assertThrows(IllegalArgumentException.class,
-                () -> ViTModel.Options.defaults().withThreads(0)).getMessage(), "threads must be >= 1, got 0");
+                () -> ViTModel.Options.defaults().withThreads(0)).getMessage(), "threads must be in [1, 65535], got 0");
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> ViTModel.Options.defaults().withThreads(65536)).getMessage(), "threads must be in [1, 65535], got 65536");
         assertMessage(assertThrows(IllegalArgumentException.class,
                 () -> ViTModel.Options.defaults().withWorkspaceLimitBytes(0)).getMessage(), "workspace limit");
     }
