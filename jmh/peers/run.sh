@@ -7,7 +7,7 @@
 #                                     everything runs; the numbers are rough
 #   jmh/peers/run.sh [quick] [--fresh] [--skip-gemm] [--skip-vit] [--skip-cold] [JMH ARGS...]
 #       --fresh       export the model again (it is cached in results/peers-model/)
-#       --skip-gemm   no GemmPeersBench; --skip-vit: no VitPeers; --skip-cold: no fresh-process runs
+#       --skip-gemm   no GemmPeersBench or GemmPeersTurns; --skip-vit: no VitPeers; --skip-cold: no fresh-process runs
 #       JMH ARGS      anything else goes to JMH for GemmPeersBench, e.g. -p shape=197x768x3072 -p threads=1
 #                     or -wi 3 -i 5 (quick's settings give way to those given)
 #   jmh/peers/run.sh report           only remake results/peers.md and the charts from the last results
@@ -25,6 +25,8 @@
 #      of `vit bench --iterations 1 --warmup 0 --json`, OrtColdStart and `export.py cold`.
 #   5. GemmPeersBench (JMH): vectorvit, netlib VectorBLAS and OpenBLAS on GemmBench's shapes, 1 and 2
 #      threads. Full: the annotations' 5 x 1 s warm-up + 5 x 1 s; quick: -f 1 -wi 1 -w 1s -i 2 -r 1s.
+#      Then GemmPeersTurns: vectorvit and OpenBLAS taking turns in one JVM on the 197-row shapes, 1 thread
+#      (20 rounds of 100 ms each, 5 in quick; about 45 s).
 #   6. VitPeers: logits of vectorvit and ONNX Runtime against PyTorch's, then latency of batch 1 on 1 and
 #      2 threads and batch 8 on 2 threads, the three engines taking turns pass by pass.
 #      Warm-up until each engine's times settle (vectorvit's kernels need the JIT): full >= 5 rounds and
@@ -36,7 +38,8 @@
 # PyTorch gets OMP_WAIT_POLICY=PASSIVE (export.py sees to it).
 #
 # Output in results/ (git-ignored): peers.md, vit-peers.png, gemm-peers.png, peers.json (VitPeers),
-# peers-jmh.json + peers-jmh.log (JMH), peers-gemm-info.json, peers-cold/*.json, peers-vit.log.
+# peers-jmh.json + peers-jmh.log (JMH), peers-gemm-info.json, peers-turns.json + .log (GemmPeersTurns), peers-cold/*.json,
+# peers-vit.log.
 # Environment: VITPEERS_ARGS="..." adds arguments to VitPeers (e.g. --ort-spinning, --configs 1x2,8x2,
 # --max-warmup-seconds 60; see its class comment); RESULTS=DIR writes elsewhere; MACHINE, DATE, PEAK and PEAK_SOURCE
 # as in jmh/run.sh; PYTHON=/usr/bin/python3.
@@ -84,6 +87,7 @@ report() {
   [ -f "$results/peers.json" ] && args+=(--vit "$results/peers.json")
   [ -f "$results/peers-jmh.json" ] && args+=(--gemm "$results/peers-jmh.json")
   [ -f "$results/peers-gemm-info.json" ] && args+=(--gemm-info "$results/peers-gemm-info.json")
+  [ -f "$results/peers-turns.json" ] && args+=(--gemm-turns "$results/peers-turns.json")
   [ -f "$results/peers-torch.json" ] && args+=(--torch-bench "$results/peers-torch.json")
   run_report peers "${args[@]}"
 }
@@ -142,6 +146,13 @@ if [ "$gemm" = 1 ]; then
     echo "error: a GemmPeersBench setup failed (see $results/peers-jmh.log)" >&2
     exit 1
   fi
+  turns=20
+  [ "$mode" = quick ] && turns=5
+  say "GemmPeersTurns: vectorvit and OpenBLAS taking turns, 1 thread"
+  rm -f "$results/peers-turns.json"
+  "${jvm[@]}" -cp "$jar" dev.vectorvit.jmh.peers.GemmPeersTurns --rounds "$turns" --out "$results/peers-turns.json" 2>&1 \
+    | tee "$results/peers-turns.log"
+  [ "${PIPESTATUS[0]}" = 0 ] || { echo "error: GemmPeersTurns failed (see $results/peers-turns.log)" >&2; exit 1; }
 fi
 
 # ---- 6. ViT-B/16 side by side

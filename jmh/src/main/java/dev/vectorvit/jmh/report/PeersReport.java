@@ -31,6 +31,9 @@ final class PeersReport implements Callable<Integer> {
     @Option(names = "--gemm-info", paramLabel = "JSON", description = "GemmPeers' description of each implementation")
     Path gemmInfo;
 
+    @Option(names = "--gemm-turns", paramLabel = "JSON", description = "GemmPeersTurns' result")
+    Path gemmTurns;
+
     @Option(names = "--cold", paramLabel = "DIR", description = "one ENGINE-N.json per fresh-process run")
     Path cold;
 
@@ -67,6 +70,9 @@ final class PeersReport implements Callable<Integer> {
             sections.add(new VitPeersSection(data, run));
         }
         sections.add(new GemmPeersSection(run, descriptions));
+        if (exists(gemmTurns)) {
+            sections.add(new GemmTurnsSection(object(gemmTurns, "GemmPeersTurns result"), gemmTurns.toString()));
+        }
         for (Section s : sections) {
             s.markdown(md);
         }
