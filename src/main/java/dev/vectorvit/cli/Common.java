@@ -1,6 +1,5 @@
 package dev.vectorvit.cli;
 
-import dev.vectorvit.kernels.ThreadTeam;
 import dev.vectorvit.model.ModelSource;
 import dev.vectorvit.model.Output;
 import dev.vectorvit.model.ViTConfig;
@@ -26,11 +25,12 @@ final class Common {
     String imageSize;
 
     ViTModel.Options options(CommandLine cl) {
-        if (threads < 1 || threads > ThreadTeam.MAX_SIZE) {
-            throw new CommandLine.ParameterException(cl, "--threads must be in [1, " + ThreadTeam.MAX_SIZE + "], got "
-                    + threads);
+        ViTModel.Options options;
+        try {
+            options = ViTModel.Options.defaults().withThreads(threads);
+        } catch (IllegalArgumentException e) { // "threads must be in [1, 65535], got 0": a usage error here
+            throw new CommandLine.ParameterException(cl, "--" + e.getMessage());
         }
-        ViTModel.Options options = ViTModel.Options.defaults().withThreads(threads);
         if (imageSize == null) {
             return options;
         }

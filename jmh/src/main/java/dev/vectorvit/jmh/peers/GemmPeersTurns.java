@@ -99,8 +99,9 @@ public final class GemmPeersTurns {
             for (int r = 0; r < rounds; r++) {
                 ratio[r] = gflops[0][r] / gflops[1][r];
             }
+            Arrays.sort(ratio);
             System.out.printf(Locale.ROOT, "%-14s vectorvit %6.1f GFLOPS, OpenBLAS %6.1f: x%.3f (%.3f-%.3f), %d rounds%n",
-                    shape, median(gflops[0]), median(gflops[1]), median(ratio), min(ratio), max(ratio), rounds);
+                    shape, median(gflops[0]), median(gflops[1]), median(ratio), ratio[0], ratio[rounds - 1], rounds);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("shape", shape);
             for (int i = 0; i < impl.length; i++) {
@@ -123,18 +124,10 @@ public final class GemmPeersTurns {
         return median(Arrays.copyOf(times, n));
     }
 
-    static double median(double[] v) {
+    private static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         int n = s.length;
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
-
-    private static double min(double[] v) {
-        return Arrays.stream(v).min().orElse(Double.NaN);
-    }
-
-    private static double max(double[] v) {
-        return Arrays.stream(v).max().orElse(Double.NaN);
     }
 }
