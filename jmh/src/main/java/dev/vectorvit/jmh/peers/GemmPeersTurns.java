@@ -17,11 +17,11 @@ import java.util.Map;
  * products (as {@link GemmPeers} calls them, on the same operands), round by round, the order swapped every
  * round. GemmPeersBench gives each implementation of a shape its own JMH fork, and on a shared host the
  * drift between two forks can move a ratio by 10-15%; here a slow phase lands on both sides of a round's
- * ratio. Each round runs each implementation's products for {@value #ROUND_MILLIS} ms (at least 5 of them, each
- * timed alone; the round's figure is their median), after {@value #WARMUP_ROUNDS} such rounds untimed (2 s of
- * products per implementation, in which vectorvit's kernels reach C2). Writes, with {@code --out}, the per-round GFLOPS for the report
- * ({@code PeersReport --gemm-turns}) and prints each shape's medians and the median (min-max) of the per-round
- * ratio vectorvit / OpenBLAS.
+ * ratio. Each round runs each implementation's products for {@value #ROUND_MILLIS} ms (at least 5 of them,
+ * each timed alone; the round's figure is their median), after {@value #WARMUP_ROUNDS} such rounds untimed
+ * (2 s of products per implementation, in which vectorvit's kernels reach C2). Writes, with {@code --out},
+ * the per-round GFLOPS for the report ({@code PeersReport --gemm-turns}) and prints each shape's medians and
+ * the median (min-max) of the per-round ratio vectorvit / OpenBLAS.
  *
  * <pre>
  *   java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp jmh/target/benchmarks.jar \
