@@ -18,7 +18,7 @@ n=${1:-2000}; rounds=${2:-2}; batch=${BATCH:-8}; threads=${THREADS:-2}
 dir=results/folder-jpegs; small=results/folder-jpegs-200
 ./build jar
 jvm=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms64m)
-cp=(-cp "target/vectorvit.jar:target/lib/*" dev.vectorvit.cli.Main)
+cp=(-cp target/vectorvit.jar dev.vectorvit.cli.Main)
 if [ "$(find "$dir" -name '*.jpg' 2>/dev/null | wc -l)" -lt "$n" ]; then
   echo "writing $n JPEGs to $dir" >&2
   rm -rf "$dir" "$small"

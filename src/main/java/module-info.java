@@ -2,7 +2,6 @@
 module dev.vectorvit {
     requires jdk.incubator.vector;
     requires transitive java.desktop; // ImageIO; Images exposes BufferedImage
-    requires static info.picocli;
 
     exports dev.vectorvit.tensor;
     exports dev.vectorvit.kernels;

@@ -19,61 +19,65 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code vit bench}: latency, throughput and memory of the forward pass. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Time the forward pass. Without --model it runs ViT-B/16 (224x224 unless --image-size, 1000 "
-                + "classes) on deterministic random weights made in memory: no files needed."})
 final class BenchCommand implements Callable<Integer> {
-    @Mixin
-    Common common;
+    private static final int DEFAULT_BATCH = 1, DEFAULT_ITERATIONS = 10, DEFAULT_WARMUP = 3;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model folder (config.json + model.safetensors).")
-    Path model;
+    static final CommandSpec SPEC = CommandSpec.of("bench",
+            List.of("Time the forward pass. Without --model it runs ViT-B/16 (224x224 unless --image-size, 1000 "
+                    + "classes) on deterministic random weights made in memory: no files needed."),
+            null,
+            List.of(OptionSpec.value("--model", "DIR", "Model folder (config.json + model.safetensors)."),
+                    OptionSpec.value("--batch", "N", "Images per forward pass (default " + DEFAULT_BATCH + ")."),
+                    OptionSpec.value("--iterations", "K", "Timed forward passes (default " + DEFAULT_ITERATIONS + ")."),
+                    OptionSpec.value("--warmup", "K", "Untimed passes after the first (default " + DEFAULT_WARMUP + ")."),
+                    OptionSpec.flag("--json", "Print one JSON object on stdout instead of the report."),
+                    OptionSpec.flag("--profile", "Also time each operation of the forward pass (ms per pass, GFLOPS).")),
+            Common.OPTIONS);
 
-    @Option(names = "--batch", paramLabel = "N", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
-    int batch = 1;
+    private final Common common;
+    private final Path model;
+    private final int batch;
+    private final int iterations;
+    private final int warmup;
+    private final boolean json;
+    private final boolean profile;
+    private final PrintWriter out;
+    private final PrintWriter err;
 
-    @Option(names = "--iterations", paramLabel = "K", description = "Timed forward passes (default ${DEFAULT-VALUE}).")
-    int iterations = 10;
-
-    @Option(names = "--warmup", paramLabel = "K", description = "Untimed passes after the first (default ${DEFAULT-VALUE}).")
-    int warmup = 3;
-
-    @Option(names = "--json", description = "Print one JSON object on stdout instead of the report.")
-    boolean json;
-
-    @Option(names = "--profile", description = "Also time each operation of the forward pass (ms per pass, GFLOPS).")
-    boolean profile;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    BenchCommand(Arguments args, PrintWriter out, PrintWriter err) {
+        common = new Common(args);
+        model = args.path("--model");
+        batch = args.intValue("--batch", DEFAULT_BATCH);
+        iterations = args.intValue("--iterations", DEFAULT_ITERATIONS);
+        warmup = args.intValue("--warmup", DEFAULT_WARMUP);
+        json = args.flag("--json");
+        profile = args.flag("--profile");
+        this.out = out;
+        this.err = err;
+    }
 
     @Override
     public Integer call() throws IOException {
-        CommandLine cl = spec.commandLine();
-        Common.requirePositive(cl, "--batch", batch);
-        Common.requirePositive(cl, "--iterations", iterations);
+        Common.requirePositive("--batch", batch);
+        Common.requirePositive("--iterations", iterations);
         if (warmup < 0) {
-            throw new CommandLine.ParameterException(cl, "--warmup must be >= 0, got " + warmup);
+            throw new UsageException("--warmup must be >= 0, got " + warmup);
         }
-        PrintWriter err = cl.getErr();
         long jvmStart = ProcessClock.startMillis();
         long mainStart = System.currentTimeMillis();
 
         long t0 = System.nanoTime();
-        try (ViTModel m = common.load(cl, model);
+        try (ViTModel m = common.load(model);
              InferenceSession session = m.newSession(m.options().threads());
              Arena arena = Arena.ofShared()) {
             double loadMs = (System.nanoTime() - t0) / 1e6;
             ViTConfig c = m.config();
             String what = model != null ? model.toString() : "ViT-B/16, random weights";
-            progress(err, "vit bench: " + what + ", " + c.imageHeight() + "x" + c.imageWidth() + ", batch " + batch
+            progress("vit bench: " + what + ", " + c.imageHeight() + "x" + c.imageWidth() + ", batch " + batch
                     + ", " + m.options().threads() + " threads, " + Simd.describe() + "; loaded in " + fmt(loadMs)
                     + " ms");
 
@@ -88,10 +92,10 @@ final class BenchCommand implements Callable<Integer> {
             session.forward(input, 0, batch, logits, 0);
             long firstDone = System.currentTimeMillis();
             double firstMs = (System.nanoTime() - f0) / 1e6;
-            progress(err, "first forward pass: " + fmt(firstMs) + " ms");
+            progress("first forward pass: " + fmt(firstMs) + " ms");
             for (int i = 0; i < warmup; i++) {
                 session.forward(input, 0, batch, logits, 0);
-                progress(err, "warm-up " + (i + 1) + "/" + warmup);
+                progress("warm-up " + (i + 1) + "/" + warmup);
             }
             session.setProfiling(profile);
             double[] ms = new double[iterations];
@@ -99,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
                 long s = System.nanoTime();
                 session.forward(input, 0, batch, logits, 0);
                 ms[i] = (System.nanoTime() - s) / 1e6;
-                progress(err, "iteration " + (i + 1) + "/" + iterations + ": " + fmt(ms[i]) + " ms");
+                progress("iteration " + (i + 1) + "/" + iterations + ": " + fmt(ms[i]) + " ms");
             }
             Arrays.sort(ms);
             double median = percentile(ms, 50), p10 = percentile(ms, 10), p90 = percentile(ms, 90);
@@ -111,15 +115,15 @@ final class BenchCommand implements Callable<Integer> {
                     Simd.describe(), blocking.describe(), blocking.json(), iterations, median, ms[0],
                     ms[ms.length - 1], p10, p90, imagesPerSecond, gflops, m.flopsPerImage() / 1e9,
                     mainStart - jvmStart, loadMs, firstMs, firstDone - jvmStart, peakRss, LargePageArena.available());
-            cl.getOut().println(json ? res.json() : res.report());
+            out.println(json ? res.json() : res.report());
             if (profile && !json) {
-                cl.getOut().println(profileTable(session.profile(), m, batch));
+                out.println(profileTable(session.profile(), m, batch));
             }
         }
         return 0;
     }
 
-    private void progress(PrintWriter err, String line) {
+    private void progress(String line) {
         err.println(line);
         err.flush();
     }

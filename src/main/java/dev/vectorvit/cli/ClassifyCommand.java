@@ -4,44 +4,47 @@ import dev.vectorvit.io.Json;
 import dev.vectorvit.model.Output;
 import dev.vectorvit.model.Prediction;
 import dev.vectorvit.model.ViTModel;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code vit classify}: the top-K labels of each image. */
-@Command(name = "classify", mixinStandardHelpOptions = true,
-        description = "Classify images (files and folders) with a model folder that has a classification head "
-                + "(for others: vit embed). --output FILE.jsonl; without --output, the labels as text on stdout.")
 final class ClassifyCommand implements Callable<Integer> {
-    @Mixin
-    Common common;
+    private static final int DEFAULT_TOP = 5;
 
-    @Mixin
-    FolderOptions folder;
+    static final CommandSpec SPEC = CommandSpec.of("classify",
+            List.of("Classify images (files and folders) with a model folder that has a classification head (for "
+                    + "others: vit embed). --output FILE.jsonl; without --output, the labels as text on stdout."),
+            FolderOptions.PATHS, FolderOptions.OPTIONS,
+            List.of(OptionSpec.value("--top", "K", "Labels per image (default " + DEFAULT_TOP + ").")), Common.OPTIONS);
 
-    @Option(names = "--top", paramLabel = "K", description = "Labels per image (default ${DEFAULT-VALUE}).")
-    int top = 5;
+    private final Common common;
+    private final FolderOptions folder;
+    private final int top;
+    private final PrintWriter out;
+    private final PrintWriter err;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    ClassifyCommand(Arguments args, PrintWriter out, PrintWriter err) {
+        common = new Common(args);
+        folder = new FolderOptions(args);
+        top = args.intValue("--top", DEFAULT_TOP);
+        this.out = out;
+        this.err = err;
+    }
 
     @Override
     public Integer call() throws Exception {
-        CommandLine cl = spec.commandLine();
-        Common.requirePositive(cl, "--top", top);
+        Common.requirePositive("--top", top);
         if (folder.paths.isEmpty()) {
-            throw new CommandLine.ParameterException(cl, "give image files or folders");
+            throw new UsageException("give image files or folders");
         }
-        folder.validate(cl, ".jsonl");
-        try (ViTModel m = folder.load(cl, common)) {
-            Common.require(cl, m, Output.LOGITS);
-            Results results = folder.output == null ? new TextResults(cl.getOut(), m, top)
+        folder.validate(".jsonl");
+        try (ViTModel m = folder.load(common)) {
+            Common.require("vit classify", m, Output.LOGITS);
+            Results results = folder.output == null ? new TextResults(out, m, top)
                     : JsonLines.toFile(folder.output, logits -> members(m.top(logits, top)));
-            return FolderRun.run(m, Output.LOGITS, folder, results, "vit classify", cl.getErr());
+            return FolderRun.run(m, Output.LOGITS, folder, results, "vit classify", err);
         }
     }
 

@@ -6,42 +6,48 @@ import dev.vectorvit.model.ViTConfig;
 import dev.vectorvit.model.ViTModel;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
-import picocli.CommandLine.Option;
 
 /** Options every command shares. */
 final class Common {
     /** N or HxW, each side at most 9 digits (so that it is an int). */
     private static final Pattern SIZE = Pattern.compile("(-?\\d{1,9})(?:x(-?\\d{1,9}))?");
+    private static final int DEFAULT_THREADS = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads per forward pass (default: available processors, ${DEFAULT-VALUE}).")
-    int threads = Runtime.getRuntime().availableProcessors();
+    static final List<OptionSpec> OPTIONS = List.of(
+            OptionSpec.value("--threads", "N", "Threads per forward pass (default: available processors, "
+                    + DEFAULT_THREADS + ")."),
+            OptionSpec.value("--image-size", "N|HxW", "Run the model on N x N images, or H x W (e.g. 224x320: resized "
+                    + "to exactly that, no crop), multiples of its patch size, its position embeddings resampled at load "
+                    + "(default: the model's own size)."));
 
-    @Option(names = "--image-size", paramLabel = "N|HxW", description = "Run the model on N x N images, or H x W "
-            + "(e.g. 224x320: resized to exactly that, no crop), multiples of its patch size, its position embeddings "
-            + "resampled at load (default: the model's own size).")
-    String imageSize;
+    final int threads;
+    final String imageSize;
 
-    ViTModel.Options options(CommandLine cl) {
+    Common(Arguments args) {
+        threads = args.intValue("--threads", DEFAULT_THREADS);
+        imageSize = args.string("--image-size");
+    }
+
+    private ViTModel.Options options() {
         ViTModel.Options options;
         try {
             options = ViTModel.Options.defaults().withThreads(threads);
         } catch (IllegalArgumentException e) { // "threads must be in [1, 65535], got 0": a usage error here
-            throw new CommandLine.ParameterException(cl, "--" + e.getMessage());
+            throw new UsageException("--" + e.getMessage());
         }
         if (imageSize == null) {
             return options;
         }
         Matcher m = SIZE.matcher(imageSize);
         if (!m.matches()) {
-            throw new CommandLine.ParameterException(cl, "--image-size must be N or HxW (e.g. 224 or 224x320), got '"
-                    + imageSize + "'");
+            throw new UsageException("--image-size must be N or HxW (e.g. 224 or 224x320), got '" + imageSize + "'");
         }
         int height = Integer.parseInt(m.group(1)), width = m.group(2) == null ? height : Integer.parseInt(m.group(2));
         if (height < 1 || width < 1) {
-            throw new CommandLine.ParameterException(cl, "--image-size must be >= 1, got " + imageSize);
+            throw new UsageException("--image-size must be >= 1, got " + imageSize);
         }
         return options.withImageSize(height, width);
     }
@@ -50,16 +56,16 @@ final class Common {
      * The model of {@code dir} (null: ViT-B/16 on random weights) with these options; an image size it cannot
      * run at is a usage error, found on its config before the weights load.
      */
-    ViTModel load(CommandLine cl, Path dir) throws IOException {
-        ViTModel.Options options = options(cl);
+    ViTModel load(Path dir) throws IOException {
+        ViTModel.Options options = options();
         ViTConfig b16 = dir == null ? ViTConfig.vitBase16() : null;
         if (imageSize != null) {
             try {
                 (b16 != null ? b16 : ModelSource.read(dir).config()).withImageSize(options.imageHeight(),
                         options.imageWidth());
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(cl, "--image-size " + imageSize + ": "
-                        + (b16 != null ? "ViT-B/16" : dir) + " cannot run at it: " + e.getMessage());
+                throw new UsageException("--image-size " + imageSize + ": " + (b16 != null ? "ViT-B/16" : dir)
+                        + " cannot run at it: " + e.getMessage());
             }
         }
         return b16 != null ? ViTModel.random(b16, 42, options) : ViTModel.load(dir, options);
@@ -71,20 +77,20 @@ final class Common {
     }
 
     /**
-     * A usage error if {@code m} cannot give {@code output}: logits without a classification head, an
-     * embedding without a pooled output (a SigLIP tower without head).
+     * A usage error of {@code command} if {@code m} cannot give {@code output}: logits without a
+     * classification head, an embedding without a pooled output (a SigLIP tower without head).
      */
-    static void require(CommandLine cl, ViTModel m, Output output) {
+    static void require(String command, ViTModel m, Output output) {
         try {
             m.require(output);
         } catch (IllegalStateException e) {
-            throw new CommandLine.ParameterException(cl, cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+            throw new UsageException(command + ": " + e.getMessage());
         }
     }
 
-    static void requirePositive(CommandLine cl, String option, int value) {
+    static void requirePositive(String option, int value) {
         if (value < 1) {
-            throw new CommandLine.ParameterException(cl, option + " must be >= 1, got " + value);
+            throw new UsageException(option + " must be >= 1, got " + value);
         }
     }
 }

@@ -14,16 +14,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code vit explain}: what the model looks at. Writes each layer's attention probabilities and the
@@ -31,51 +25,58 @@ import picocli.CommandLine.Parameters;
  * {@link ExplainPicture}), named after the image file ({@code photo.jpg} gives {@code photo.png}) or,
  * for {@code --input}, after the array and the image's index ({@code in.npy} gives {@code in-0.png}, ...).
  */
-@Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Show what the model looks at: each layer's attention and the attention rollout (Abnar and "
-                + "Zuidema, 2020) of preprocessed images (float32 [N, C, H, W] .npy) or image files, as float32 "
-                + ".npy arrays and PNG pictures.",
-                "The rollout is the class token's row of R = B_L ... B_1, B_l = (A_l + I) / 2 with A_l layer l's "
-                        + "attention averaged over heads, without the class token's column, on the patch grid."})
 final class ExplainCommand implements Callable<Integer> {
     /** Images per forward pass: the attention of a batch is layers x heads x tokens^2 floats per image. */
     private static final int CHUNK = 8;
 
-    @Mixin
-    Common common;
+    static final CommandSpec SPEC = CommandSpec.of("explain",
+            List.of("Show what the model looks at: each layer's attention and the attention rollout (Abnar and "
+                            + "Zuidema, 2020) of preprocessed images (float32 [N, C, H, W] .npy) or image files, as "
+                            + "float32 .npy arrays and PNG pictures.",
+                    "The rollout is the class token's row of R = B_L ... B_1, B_l = (A_l + I) / 2 with A_l layer l's "
+                            + "attention averaged over heads, without the class token's column, on the patch grid."),
+            OptionSpec.value("IMAGE", "IMAGE...", "Image files (instead of --input)."),
+            List.of(OptionSpec.value("--model", "DIR", "Model folder (config.json + model.safetensors); required.")),
+            TensorInput.OPTIONS,
+            List.of(OptionSpec.value("--attention", "OUT.npy", "Where to write float32 [layers, N, heads, tokens, tokens]."),
+                    OptionSpec.value("--rollout", "OUT.npy", "Where to write float32 [N, grid, grid]."),
+                    OptionSpec.value("--output", "DIR", "Folder for one PNG per image, IMAGE's name or IN-0, IN-1, ... "
+                            + "with .png (made if missing).")),
+            Common.OPTIONS);
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder (config.json + model.safetensors).")
-    Path model;
+    private final Common common;
+    private final Path model;
+    private final TensorInput input;
+    private final List<Path> images;
+    private final Path attention;
+    private final Path rollout;
+    private final Path output;
+    private final PrintWriter out;
 
-    @Mixin
-    TensorInput input;
-
-    @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "Image files (instead of --input).")
-    List<Path> images = new ArrayList<>();
-
-    @Option(names = "--attention", paramLabel = "OUT.npy", description = "Where to write float32 [layers, N, heads, tokens, tokens].")
-    Path attention;
-
-    @Option(names = "--rollout", paramLabel = "OUT.npy", description = "Where to write float32 [N, grid, grid].")
-    Path rollout;
-
-    @Option(names = "--output", paramLabel = "DIR", description = "Folder for one PNG per image, IMAGE's name or IN-0, IN-1, ... with .png (made if missing).")
-    Path output;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    ExplainCommand(Arguments args, PrintWriter out) {
+        common = new Common(args);
+        model = args.path("--model");
+        input = new TensorInput(args);
+        images = args.paths();
+        attention = args.path("--attention");
+        rollout = args.path("--rollout");
+        output = args.path("--output");
+        this.out = out;
+    }
 
     @Override
     public Integer call() throws IOException {
-        CommandLine cl = spec.commandLine();
-        boolean fromArray = input.given(cl, images);
+        if (model == null) {
+            throw new UsageException("give --model DIR");
+        }
+        boolean fromArray = input.given(images);
         if (attention == null && rollout == null && output == null) {
-            throw new CommandLine.ParameterException(cl, "nothing to write: give --attention, --rollout or --output");
+            throw new UsageException("nothing to write: give --attention, --rollout or --output");
         }
         if (output != null) {
-            requireDistinctPictures(cl);
+            requireDistinctPictures();
         }
-        try (ViTModel m = common.load(cl, model); Arena arena = Arena.ofShared()) {
+        try (ViTModel m = common.load(model); Arena arena = Arena.ofShared()) {
             ViTConfig c = m.config();
             MemorySegment tensors = null;
             int n = images.size();
@@ -109,7 +110,7 @@ final class ExplainCommand implements Callable<Integer> {
                     }
                 }
                 if (output != null) {
-                    writePictures(maps, chunkRollout, chunk, start, pre, cl.getOut());
+                    writePictures(maps, chunkRollout, chunk, start, pre);
                 }
             }
             if (all != null) {
@@ -123,8 +124,8 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** The PNG of each image of a chunk (from index {@code start}), its name printed when written. */
-    private void writePictures(AttentionMaps maps, float[] rollout, float[] tensors, int start, ImagePreprocessing pre,
-                               PrintWriter out) throws IOException {
+    private void writePictures(AttentionMaps maps, float[] rollout, float[] tensors, int start, ImagePreprocessing pre)
+            throws IOException {
         float[][] layers = new float[maps.layers()][];
         for (int l = 0; l < layers.length; l++) {
             layers[l] = maps.layerMap(l);
@@ -143,13 +144,12 @@ final class ExplainCommand implements Callable<Integer> {
         return output.resolve(input.file != null ? stem(input.file) + "-" + i + ".png" : stem(images.get(i)) + ".png");
     }
 
-    private void requireDistinctPictures(CommandLine cl) {
+    private void requireDistinctPictures() {
         Map<Path, Path> seen = new HashMap<>();
         for (int i = 0; i < images.size(); i++) {
             Path before = seen.put(picture(i), images.get(i));
             if (before != null) {
-                throw new CommandLine.ParameterException(cl, before + " and " + images.get(i) + " would both write "
-                        + picture(i));
+                throw new UsageException(before + " and " + images.get(i) + " would both write " + picture(i));
             }
         }
     }

@@ -17,22 +17,25 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.LongStream;
-import picocli.CommandLine;
-import picocli.CommandLine.Option;
 
 /** The {@code --input IN.npy} option: preprocessed images, instead of image files. */
 final class TensorInput {
-    @Option(names = "--input", paramLabel = "IN.npy", description = "Preprocessed images instead of image files: "
-            + "float32 [N, C, H, W], normalized as the model expects.")
-    Path file;
+    static final List<OptionSpec> OPTIONS = List.of(OptionSpec.value("--input", "IN.npy", "Preprocessed images "
+            + "instead of image files: float32 [N, C, H, W], normalized as the model expects."));
+
+    final Path file;
+
+    TensorInput(Arguments args) {
+        file = args.path("--input");
+    }
 
     /** The images of an .npy file, {@code count} of them one after the other. */
     record Tensors(MemorySegment data, int count) {}
 
     /** Whether --input is given; a usage error unless exactly one of it and {@code images} is. */
-    boolean given(CommandLine cl, List<Path> images) {
+    boolean given(List<Path> images) {
         if ((file == null) == images.isEmpty()) {
-            throw new CommandLine.ParameterException(cl, "give --input IN.npy or image files, one of the two");
+            throw new UsageException("give --input IN.npy or image files, one of the two");
         }
         return file != null;
     }

@@ -35,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /** The {@code vit} command line through {@link Main#run}: exit codes, output and error lines. */
 final class CliTest {
@@ -86,6 +85,26 @@ final class CliTest {
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("Usage: vit " + command), r.out());
         assertTrue(r.out().contains("--threads"), r.out());
+    }
+
+    @Test
+    void helpCommandAndVersion() {
+        Run help = vit("help", "bench");
+        assertEquals(0, help.code(), help::toString);
+        assertTrue(help.out().startsWith("Usage: vit bench [OPTIONS]\n"), help.out());
+        for (String[] args : List.of(new String[] {"--version"}, new String[] {"-V"}, new String[] {"embed", "-V"})) {
+            Run r = vit(args);
+            assertEquals(0, r.code(), r::toString);
+            assertEquals("vit 0.1.0", r.out().strip());
+        }
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        Run r = vit("--verbose", "clasify", "x.png");
+        assertEquals(2, r.code(), r::toString);
+        assertEquals(List.of("error: unknown command 'clasify': give classify, embed, predict, explain or bench",
+                "Try 'vit --help'."), r.errLines());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.vectorvit.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -38,11 +37,6 @@ final class ClassifyAndRankTest {
             assertTrue(r.similarity() > 0 && r.similarity() <= previous, ranking::toString);
             previous = r.similarity();
         }
-    }
-
-    @Test
-    void theCommandLinesParserStaysOutOfTheDependencyTree() {
-        assertThrows(ClassNotFoundException.class, () -> Class.forName("picocli.CommandLine"));
     }
 
     @Test
