@@ -1,11 +1,13 @@
 package dev.vectorvit.cli;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What one {@code vit} command accepts and how its help describes it: options (declared in code, so that
- * start-up reads no annotations) and, when {@code positionals} is not null, file arguments after them.
+ * start-up reads no annotations) and, when {@code positionals} is not null, file arguments among them.
  */
 record CommandSpec(String name, List<String> description, List<OptionSpec> options, OptionSpec positionals) {
     static final OptionSpec VERBOSE = OptionSpec.flag("--verbose", "Print stack traces of errors.");
@@ -20,12 +22,22 @@ record CommandSpec(String name, List<String> description, List<OptionSpec> optio
     /** A line of a help's two-column table. */
     record Row(String term, String text) {}
 
-    /** A command with the option groups in order, and {@code --verbose}, which every command takes. */
+    /**
+     * A command with the option groups in order, and {@code --verbose}, which every command takes; an option
+     * declared twice is a bug of the command.
+     */
     @SafeVarargs
     static CommandSpec of(String name, List<String> description, OptionSpec positionals, List<OptionSpec>... groups) {
         List<OptionSpec> options = new ArrayList<>();
+        Set<String> names = new HashSet<>(HELP_NAMES);
+        names.addAll(VERSION_NAMES);
         for (List<OptionSpec> group : groups) {
-            options.addAll(group);
+            for (OptionSpec o : group) {
+                if (!names.add(o.name())) {
+                    throw new IllegalArgumentException("vit " + name + " declares " + o.name() + " twice");
+                }
+                options.add(o);
+            }
         }
         options.add(VERBOSE);
         return new CommandSpec(name, List.copyOf(description), List.copyOf(options), positionals);

@@ -75,6 +75,14 @@ class ArgumentsTest {
     }
 
     @Test
+    void anOptionDeclaredTwiceIsTheCommandsBug() {
+        List<OptionSpec> count = List.of(OptionSpec.value("--count", "N", "A count."));
+        assertThrows(IllegalArgumentException.class, () -> CommandSpec.of("twice", List.of("x"), null, count, count));
+        assertThrows(IllegalArgumentException.class, () -> CommandSpec.of("help", List.of("x"), null,
+                List.of(OptionSpec.flag("--help", "Mine."))));
+    }
+
+    @Test
     void anUndeclaredNameIsTheCallersBug() {
         assertThrows(IllegalArgumentException.class, () -> parse(NO_FILES).flag("--quiet"));
     }
