@@ -16,10 +16,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code vit bench}: latency, throughput and memory of the forward pass. */
@@ -30,7 +30,7 @@ final class BenchCommand implements Callable<Integer> {
             List.of("Time the forward pass. Without --model it runs ViT-B/16 (224x224 unless --image-size, 1000 "
                     + "classes) on deterministic random weights made in memory: no files needed."),
             null,
-            List.of(OptionSpec.value("--model", "DIR", "Model folder (config.json + model.safetensors)."),
+            List.of(FolderOptions.MODEL,
                     OptionSpec.value("--batch", "N", "Images per forward pass (default " + DEFAULT_BATCH + ")."),
                     OptionSpec.value("--iterations", "K", "Timed forward passes (default " + DEFAULT_ITERATIONS + ")."),
                     OptionSpec.value("--warmup", "K", "Untimed passes after the first (default " + DEFAULT_WARMUP + ")."),

@@ -14,8 +14,9 @@ final class FolderOptions {
     static final OptionSpec PATHS = OptionSpec.value("PATH", "PATH...", "Image files, and folders searched recursively "
             + "for .jpg, .jpeg, .png and the other suffixes ImageIO reads (other files are skipped and counted).");
 
-    static final List<OptionSpec> OPTIONS = List.of(
-            OptionSpec.value("--model", "DIR", "Model folder (config.json + model.safetensors)."),
+    static final OptionSpec MODEL = OptionSpec.value("--model", "DIR", "Model folder (config.json + model.safetensors).");
+
+    static final List<OptionSpec> OPTIONS = List.of(MODEL,
             OptionSpec.flag("--random-weights", "Instead of --model: ViT-B/16 on deterministic random weights made in "
                     + "memory, as vit bench runs it (to measure throughput without a download)."),
             OptionSpec.value("--batch", "N", "Images per forward pass (default " + DEFAULT_BATCH + ")."),
