@@ -75,6 +75,7 @@ final class CliTest {
         for (String command : List.of("classify", "embed", "predict", "explain", "bench")) {
             assertTrue(r.out().contains(command), "--help lists " + command + ": " + r.out());
         }
+        assertTrue(r.out().lines().allMatch(l -> l.length() <= 80), r.out());
         assertEquals("", r.err());
     }
 
