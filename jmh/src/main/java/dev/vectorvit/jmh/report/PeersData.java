@@ -28,8 +28,13 @@ final class PeersData {
         }
     }
 
-    /** Fresh-process runs of one engine: ms to first logits, peak RSS and the whole record, one entry per run. */
-    record Cold(List<Double> firstMs, List<Double> rssBytes, List<Map<String, Object>> runs) {
+    /**
+     * Fresh-process runs of one engine: ms to first logits, peak RSS and the whole record, one entry per run;
+     * apart from them, the engine's first run after a build ({@code ENGINE-after-build.json}, at most one), which
+     * wrote the caches the measured runs read.
+     */
+    record Cold(List<Double> firstMs, List<Double> rssBytes, List<Map<String, Object>> runs,
+                List<Map<String, Object>> afterBuild) {
         /**
          * The run whose time to first logits is the median (the lower middle one of an even count): its parts
          * (JVM start, load, first pass) are those of the figure the report shows, not of whichever ran first.
@@ -104,7 +109,7 @@ final class PeersData {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    /** ENGINE-N.json files of a folder, grouped by engine. */
+    /** ENGINE-N.json files of a folder (and ENGINE-after-build.json), grouped by engine. */
     static Map<String, Cold> readCold(Path dir) throws IOException {
         Map<String, Cold> out = new LinkedHashMap<>();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -130,7 +135,12 @@ final class PeersData {
             }
             Object first = m.containsKey("first_logits_since_jvm_start_ms") ? m.get("first_logits_since_jvm_start_ms")
                     : m.get("first_logits_since_process_start_ms");
-            Cold c = out.computeIfAbsent(engine, k -> new Cold(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+            Cold c = out.computeIfAbsent(engine,
+                    k -> new Cold(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+            if (name.equals(engine + "-after-build.json")) {
+                c.afterBuild().add(m);
+                continue;
+            }
             c.firstMs().add(num(first).doubleValue());
             c.rssBytes().add(num(m.get("peak_rss_bytes")).doubleValue());
             c.runs().add(m);

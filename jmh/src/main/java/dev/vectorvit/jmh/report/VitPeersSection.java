@@ -196,6 +196,15 @@ record VitPeersSection(PeersData data, Run run) implements Section {
                     .append(" |\n");
         }
         md.append('\n');
+        Cold v = data.cold.get("vectorvit");
+        if (v != null && !v.afterBuild().isEmpty()) {
+            Map<String, Object> s = v.afterBuild().getFirst();
+            md.append("vectorvit's runs above map the class-data archive that the vit script has the JVM write at the end "
+                    + "of its first run after a build; that first run, not in the table: first logits ")
+                    .append(fmt(((Number) s.get("first_logits_since_jvm_start_ms")).doubleValue(), 0)).append(" ms (JVM start ").append(s.get("jvm_start_ms"))
+                    .append(" ms, weights ").append(s.get("load_ms")).append(" ms, first pass ").append(s.get("first_forward_ms"))
+                    .append(" ms).\n\n");
+        }
     }
 
     private static String coldWhat(String engine, Map<String, Object> s) {
