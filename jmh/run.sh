@@ -18,7 +18,8 @@
 #   jmh/run.sh list                  list the benchmarks (jmh -l) and their parameters (-lp)
 #   Without ARGS, the peers benchmarks (dev.vectorvit.jmh.peers: vectorvit against netlib and OpenBLAS) and the
 #   ladders (dev.vectorvit.jmh.ladder) are left out: jmh/peers/run.sh and jmh/ladder.sh run them, with their
-#   own reports; name one to run it here (jmh/run.sh GemmPeersBench).
+#   own reports; name one to run it here (jmh/run.sh GemmPeersBench). So is LoadBench, which needs a model
+#   folder: jmh/run.sh LoadBench -p model=results/peers-model (jmh/peers/run.sh writes that one).
 #
 # Output, in results/ at the repository root (git-ignored):
 #   jmh.json  JMH's result file        jmh.log   JMH's console output
@@ -58,7 +59,7 @@ if [ "$mode" = quick ]; then
     [ "$given" = 1 ] || settings+=($pair)
   done
 fi
-[ $# = 0 ] && settings+=(-e '\.peers\.,\.ladder\.')
+[ $# = 0 ] && settings+=(-e '\.peers\.,\.ladder\.,LoadBench')
 start=$(date +%s)
 "${jvm[@]}" -jar "$jar" "${settings[@]}" "$@" -rf json -rff "$results/jmh.json" 2>&1 | tee "$results/jmh.log"
 status=${PIPESTATUS[0]}

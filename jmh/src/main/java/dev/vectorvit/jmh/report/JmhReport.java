@@ -4,7 +4,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 
 /**
- * jmh/run.sh's report: GemmBench, GemmPeersBench, RowKernelsBench and ForwardBench into jmh.md and
+ * jmh/run.sh's report: GemmBench, GemmPeersBench, RowKernelsBench, ForwardBench and LoadBench into jmh.md and
  * gemm-gflops.png, gemm-peers.png, row-kernels.png, vit-forward.png; benchmarks missing from the file are
  * left out.
  */
@@ -28,6 +28,6 @@ final class JmhReport extends JmhFileReport {
     @Override
     Section[] sections(Run run) {
         return new Section[] {new GemmSection(run), new GemmPeersSection(run, Map.of()), new RowKernelsSection(run),
-            new ForwardSection(run)};
+            new ForwardSection(run), new LoadSection(run)};
     }
 }
