@@ -24,13 +24,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * again in the same call, so that every load maps the file, packs every weight into new memory and frees it.
  * A fresh process's first load, which shares the cores with the JIT compiling the kernels, is {@code vit
  * bench}'s "weights loaded". {@code model} is a folder (config.json and model.safetensors): {@code -p
- * model=DIR}; jmh/peers/run.sh writes ViT-B/16 to results/peers-model.
+ * model=DIR}; jmh/peers/run.sh writes ViT-B/16 to results/peers-model. One load per measurement (a few tenths of
+ * a second each), 10 to warm up and 20 timed per fork.
  */
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 5)
-@Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Warmup(iterations = 10)
+@Measurement(iterations = 20)
+@Fork(value = 2, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 @State(Scope.Benchmark)
 public class LoadBench {
 
