@@ -145,5 +145,6 @@ final class PeersData {
             c.rssBytes().add(num(m.get("peak_rss_bytes")).doubleValue());
             c.runs().add(m);
         }
+        out.values().removeIf(c -> c.runs().isEmpty()); // an after-build run alone is no measurement
         return out;
     }}
