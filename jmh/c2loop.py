@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """The innermost FMA loop of a method as C2 compiled it, as assembly that llvm-mca reads.
 
-    VIT_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:CompileCommand=print,dev.vectorvit.kernels.MicroKernel::tile" \
+    VIT_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:CompileCommand=print,dev.vectorvit.kernels.MicroKernel::tiles" \
         ./vit bench --iterations 3 > c2.log
-    python3 jmh/c2loop.py c2.log MicroKernel::tile > loop.s
+    python3 jmh/c2loop.py c2.log MicroKernel::tiles > loop.s
     llvm-mca -mcpu=icelake-server loop.s        # or skylake-avx512, znver3, ...: cycles per iteration
 
 Takes the last full (not OSR) C2 compile of the method in the log. Without an hsdis library the JVM prints
@@ -65,7 +65,7 @@ def innermost_loop(instructions, fmas):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('log')
-    parser.add_argument('method', help='e.g. MicroKernel::tile')
+    parser.add_argument('method', help='e.g. MicroKernel::tiles')
     parser.add_argument('--fmas', type=int, default=12, help='FMAs the loop must hold (default 12)')
     args = parser.parse_args()
     with open(args.log, errors='replace') as f:

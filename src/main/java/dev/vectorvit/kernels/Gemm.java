@@ -356,39 +356,25 @@ public final class Gemm implements ThreadTeam.Job {
                               MemorySegment bias, long biasOff, Activation act) {
         final int mr = MR, nr = NR;
         int k = w.k(), kc = w.kc(), rows = r1 - r0;
-        MemorySegment edge = s.edge(mr * nr);
         long c00 = cOff + (long) (first + r0) * ldc + c0;
         boolean startFromC = prepare(rows, c1 - c0, beta, c, c00, ldc, bias, bias == null ? 0 : biasOff + c0);
         int blocks = Math.max(1, (rows + blocking.mc() - 1) / Math.max(mr, blocking.mc()));
         int mc = roundUp((rows + blocks - 1) / blocks, mr);
+        MemorySegment edge = s.edge((long) mc * nr);
         MemorySegment wp = w.data();
         for (int p = 0; p < k; p += kc) {
             int depth = Math.min(kc, k - p);
             boolean loadC = p > 0 || startFromC;
             Activation last = p + depth >= k ? act : Activation.NONE;
-            // A whole tile's activation runs after the next tile's FMAs, whose inputs do not wait on it: right
-            // after its own, it waited on them and held the reorder window the next tile needed. A panel's last
-            // tile keeps its own (in tile), so that nothing is left over past the loop.
+            long aStride = (A_IN_PLACE ? lda : depth) * (long) Float.BYTES;
             for (int ic = r0; ic < r1; ic += mc) {
                 int icEnd = Math.min(r1, ic + mc);
+                long aPanel = A_IN_PLACE ? (aOff + (long) (first + ic) * lda + p) * Float.BYTES
+                        : ((long) paddedRows * p + (long) ic * depth) * Float.BYTES;
                 for (int jr = c0; jr < c1; jr += nr) {
                     long wPanel = ((long) w.paddedN() * p + (long) jr * depth) * Float.BYTES;
-                    int tileCols = Math.min(nr, c1 - jr);
-                    long pending = -1;
-                    for (int ir = ic; ir < icEnd; ir += mr) {
-                        long aPanel = A_IN_PLACE ? (aOff + (long) (first + ir) * lda + p) * Float.BYTES
-                                : ((long) paddedRows * p + (long) ir * depth) * Float.BYTES;
-                        long at = cOff + (long) (first + ir) * ldc + jr;
-                        int tileRows = Math.min(mr, icEnd - ir);
-                        boolean defer = last != Activation.NONE && tileRows == mr && tileCols == nr && ir + mr < icEnd;
-                        tile(depth, a, aPanel, (A_IN_PLACE ? lda : depth) * (long) Float.BYTES, wp, wPanel, c,
-                                at, ldc, tileRows, tileCols, loadC, bias, biasOff + jr, defer ? Activation.NONE : last,
-                                edge);
-                        if (pending >= 0) {
-                            VecElementWise.activateTile(last, mr, nr, c, pending, ldc);
-                        }
-                        pending = defer ? at : -1;
-                    }
+                    column(depth, icEnd - ic, a, aPanel, aStride, wp, wPanel, c, cOff + (long) (first + ic) * ldc + jr,
+                            ldc, Math.min(nr, c1 - jr), loadC, bias, biasOff + jr, last, edge);
                 }
             }
         }
@@ -435,7 +421,7 @@ public final class Gemm implements ThreadTeam.Job {
         boolean inPlace = A_IN_PLACE && !transA && alpha == 1f;
         MemorySegment ap = inPlace ? a : s.a((long) Math.min(mc, roundUp(rows, mr)) * kc); // A as the kernel reads it
         MemorySegment bPack = s.b((long) Math.min(nc, roundUp(cols, nr)) * kc);
-        MemorySegment edge = s.edge(mr * nr);
+        MemorySegment edge = s.edge((long) mc * nr);
         MemorySegment t = transB ? s.transpose(Packing.transposeScratch(kc, nr)) : null;
         long c0 = cOff + (long) row0 * ldc + col0;
         // Where C is read, beta C + bias is made in it first; otherwise the tiles start from the bias or zeros.
@@ -456,17 +442,11 @@ public final class Gemm implements ThreadTeam.Job {
                         Packing.packA(transA, a, aOff, lda, row0 + ic, mcb, pc, kcb, alpha, ap, 0, mr);
                     }
                     long aStride = (inPlace ? lda : kcb) * (long) Float.BYTES;
+                    long aPanel = inPlace ? (aOff + (long) (row0 + ic) * lda + pc) * Float.BYTES : 0;
                     for (int jr = 0; jr < ncb; jr += nr) {
-                        long bPanel = (long) jr * kcb * Float.BYTES;
-                        int tileCols = Math.min(nr, ncb - jr);
-                        for (int ir = 0; ir < mcb; ir += mr) {
-                            int tileRows = Math.min(mr, mcb - ir);
-                            long at = c0 + (long) (ic + ir) * ldc + jc + jr;
-                            long aPanel = inPlace ? (aOff + (long) (row0 + ic + ir) * lda + pc) * Float.BYTES
-                                    : ir * aStride;
-                            tile(kcb, ap, aPanel, aStride, bPack, bPanel, c, at, ldc, tileRows, tileCols, loadC,
-                                    bias, biasOff + col0 + jc + jr, last ? act : Activation.NONE, edge);
-                        }
+                        column(kcb, mcb, ap, aPanel, aStride, bPack, (long) jr * kcb * Float.BYTES, c,
+                                c0 + (long) ic * ldc + jc + jr, ldc, Math.min(nr, ncb - jr), loadC, bias,
+                                biasOff + col0 + jc + jr, last ? act : Activation.NONE, edge);
                     }
                 }
             }
@@ -474,47 +454,59 @@ public final class Gemm implements ThreadTeam.Job {
     }
 
     /**
-     * One MR x NR tile of C at float {@code at} = its start + A panel x B panel over a k block of depth kc,
-     * then {@code act} (NONE until the last k block). The start is C itself ({@code loadC}: a later k block,
-     * or beta C + bias made in place), else the bias's columns from float {@code biasAt} in every row, else
-     * zeros: read as the tile's first value, so that C is not written before its tile is done. A tile cut
-     * by C's edge runs through the {@code edge} scratch, so the micro-kernel needs no masks (the scratch's
-     * dead rows and columns are computed and dropped), and the activation is applied there too, to whole
-     * vectors, before the live part is copied out: the same values, and no masked step (masked loads and
-     * stores made GELU 1.6x slower per vector).
+     * Rows [0, rows) x columns [0, cols) of C from float {@code at} (cols at most NR: one B panel) = their start +
+     * A x the B panel over a k block of depth kc, then {@code act} (NONE until the last k block). The start is C
+     * itself ({@code loadC}: a later k block, or beta C + bias made in place), else the bias's columns from float
+     * {@code biasAt} in every row, else zeros: read as the tiles' first value, so that C is not written before
+     * its tile is done. Whole tiles run in place in one kernel call; the rest (the rows past the last whole tile,
+     * or every row where the panel is cut by C's edge) through the {@code edge} scratch (at least rows x NR
+     * floats), so the micro-kernel needs no masks (the scratch's dead rows and columns are computed and dropped),
+     * and the activation runs there too, on whole vectors, before the live part is copied out: the same values,
+     * and no masked step (masked loads and stores made GELU 1.6x slower per vector).
      */
-    private static void tile(int kc, MemorySegment ap, long aPanel, long aStride, MemorySegment bp, long bPanel,
-                             MemorySegment c, long at, int ldc, int tileRows, int tileCols, boolean loadC,
-                             MemorySegment bias, long biasAt, Activation act, MemorySegment edge) {
+    private static void column(int kc, int rows, MemorySegment ap, long aPanel, long aStride, MemorySegment bp,
+                               long bPanel, MemorySegment c, long at, int ldc, int cols, boolean loadC,
+                               MemorySegment bias, long biasAt, Activation act, MemorySegment edge) {
         final int mr = MR, nr = NR;
-        boolean whole = tileRows == mr && tileCols == nr;
-        MemorySegment t = whole ? c : edge;
-        long tAt = whole ? at : 0;
-        int ldt = whole ? ldc : nr;
-        MemorySegment from = loadC ? c : bias != null ? bias : ZEROS;
-        long fromAt = loadC ? at : bias != null ? biasAt : 0;
-        int fromLd = loadC ? ldc : 0;
-        // An edge tile starts from the scratch only where it reads C or a bias cut by C's edge; zeros, or a
-        // bias row whole across the tile, are read in place as for a whole tile.
-        if (!whole && (loadC || bias != null && tileCols < nr)) {
-            VecElementWise.copy(tileRows, tileCols, from, fromAt, fromLd, edge, 0, nr);
+        int whole = cols == nr ? rows / mr * mr : 0;
+        if (whole > 0) {
+            MemorySegment from = loadC ? c : bias != null ? bias : ZEROS;
+            long fromAt = loadC ? at : bias != null ? biasAt : 0;
+            int fromLd = loadC ? ldc : 0;
+            MicroKernel.tiles(kc, whole, ap, aPanel, aStride, bp, bPanel, from, fromAt * Float.BYTES,
+                    (long) fromLd * Float.BYTES, c, at * Float.BYTES, (long) ldc * Float.BYTES);
+            // A tile at a time, as the warm-up runs it: a longer loop there was compiled twice more on-stack.
+            for (int r = 0; act != Activation.NONE && r < whole; r += mr) {
+                VecElementWise.activateTile(act, mr, nr, c, at + (long) r * ldc, ldc);
+            }
+        }
+        int rest = rows - whole;
+        if (rest == 0) {
+            return;
+        }
+        long restAt = at + (long) whole * ldc;
+        // The scratch starts from C, or from a bias cut by C's edge, copied in; zeros, or a bias row whole across
+        // the panel, are read in place.
+        MemorySegment from = bias != null ? bias : ZEROS;
+        long fromAt = bias != null ? biasAt : 0;
+        int fromLd = 0;
+        if (loadC || bias != null && cols < nr) {
+            VecElementWise.copy(rest, cols, loadC ? c : bias, loadC ? restAt : biasAt, loadC ? ldc : 0, edge, 0, nr);
             from = edge;
             fromAt = 0;
             fromLd = nr;
         }
-        MicroKernel.tile(kc, ap, aPanel, aStride, tileRows, bp, bPanel, from, fromAt * Float.BYTES,
-                (long) fromLd * Float.BYTES, t, tAt * Float.BYTES, (long) ldt * Float.BYTES);
+        MicroKernel.tiles(kc, rest, ap, aPanel + whole * aStride, aStride, bp, bPanel, from, fromAt * Float.BYTES,
+                (long) fromLd * Float.BYTES, edge, 0, (long) nr * Float.BYTES);
         if (act != Activation.NONE) {
-            VecElementWise.activateTile(act, mr, nr, t, tAt, ldt);
+            VecElementWise.activateTile(act, rest, nr, edge, 0, nr);
         }
-        if (!whole) {
-            VecElementWise.copy(tileRows, tileCols, edge, 0, nr, c, at, ldc);
-        }
+        VecElementWise.copy(rest, cols, edge, 0, nr, c, restAt, ldc);
     }
 
     /**
      * Where C is read (beta != 0), makes its start value beta C + bias in place and returns true; with beta
-     * 0, C is not read and the tiles start from the bias or zeros as they load it ({@link #tile}).
+     * 0, C is not read and the tiles start from the bias or zeros as they load it ({@link #column}).
      */
     private static boolean prepare(int rows, int cols, float beta, MemorySegment c, long c0, int ldc,
                                    MemorySegment bias, long biasOff) {
