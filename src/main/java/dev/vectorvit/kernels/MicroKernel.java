@@ -45,7 +45,7 @@ final class MicroKernel {
      * profiled one way in the first pass and trapped when attention's products took the other: C2's code was
      * dropped and the kernel ran in C1's for most of a second of the first pass.
      * The tiles of a column run in one call because each entry into the k loop costs C2's setup of the
-     * segments' range checks (some 300 instructions: the loop nest for long indices and a peeled first step)
+     * segments' range checks (about 260 instructions: the loop nest for long indices and a peeled first step)
      * on top of the call's own: at depth 64 (attention's Q K^T) that is a sixth of a tile; a call per tile
      * paid about 6 ns a tile more (docs/experiments.md, 2026-12-07).
      *
