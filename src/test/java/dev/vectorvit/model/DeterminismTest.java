@@ -107,9 +107,12 @@ final class DeterminismTest {
     @Test
     void sameBitsInTheInterpreterAsInCompiledCode(@TempDir Path tmp) throws Exception {
         Path err = tmp.resolve("stderr.txt");
+        // The child takes this JVM's vector width (a run under -Dvectorvit.vectorBits compares that width's bits).
+        String bits = System.getProperty("vectorvit.vectorBits", "");
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xint", "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Interpreted.class.getName())
+                "-Dvectorvit.vectorBits=" + bits, "-cp", System.getProperty("java.class.path"),
+                Interpreted.class.getName())
                 .redirectError(err.toFile()).start();
         // Meanwhile, enough passes here for C2 to compile the kernels (it takes about 700 from a cold start).
         try (ViTModel warm = ViTModel.random(CONFIG, 1234, ViTModel.Options.defaults().withThreads(1))) {
