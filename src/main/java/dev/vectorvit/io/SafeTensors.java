@@ -1,5 +1,6 @@
 package dev.vectorvit.io;
 
+import dev.vectorvit.tensor.LinuxPages;
 import dev.vectorvit.tensor.Memory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -267,13 +268,14 @@ public final class SafeTensors implements AutoCloseable {
     }
 
     /**
-     * Hands the tensor to {@code reader} as float32 in native byte order, and releases the tensor's pages
-     * of the mapping ({@link MemorySegment#unload}) as soon as the reader returns (F16 and BF16, or
-     * unaligned F32, converted into memory freed as soon). A caller that copies or packs every tensor this
-     * way keeps one tensor of the file resident at a time, where {@link #floats} keeps every page read
-     * until {@link #close}. The segment is valid only during the call. One mapping for the whole file,
-     * rather than one per tensor, because unmapping a tensor's own mapping closes a shared arena, which
-     * waits for every other thread to reach a safepoint: 10% of loading a ViT-B/16 on two threads.
+     * Hands the tensor to {@code reader} as float32 in native byte order, its pages of the mapping mapped
+     * beforehand in one call ({@link LinuxPages#populate}) and released ({@link MemorySegment#unload}) as
+     * soon as the reader returns (F16 and BF16, or unaligned F32, converted into memory freed as soon). A
+     * caller that copies or packs every tensor this way keeps one tensor of the file resident at a time,
+     * where {@link #floats} keeps every page read until {@link #close}. The segment is valid only during
+     * the call. One mapping for the whole file, rather than one per tensor, because unmapping a tensor's
+     * own mapping closes a shared arena, which waits for every other thread to reach a safepoint: 10% of
+     * loading a ViT-B/16 on two threads.
      */
     public <T> T read(String name, FloatsReader<T> reader) throws IOException {
         Entry e = entry(name);
@@ -282,6 +284,7 @@ public final class SafeTensors implements AutoCloseable {
         }
         long size = e.end - e.begin;
         MemorySegment bytes = data.asSlice(e.begin, size);
+        LinuxPages.populate(bytes);
         try {
             if (e.dtype == DType.F32 && LITTLE_ENDIAN_PLATFORM && bytes.address() % Float.BYTES == 0) {
                 return reader.read(bytes);

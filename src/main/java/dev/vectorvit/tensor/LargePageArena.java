@@ -1,12 +1,7 @@
 package dev.vectorvit.tensor;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.util.Locale;
 
 /**
  * A shared arena for large, long-lived buffers (a model's weights, a session's workspace) whose memory Linux
@@ -21,7 +16,8 @@ import java.util.Locale;
  */
 public final class LargePageArena implements Arena {
     static final long PAGE = 2L << 20, CHUNK = 64L << 20;
-    private static final Native NATIVE = Native.find();
+    private static final LinuxPages NATIVE =
+            Boolean.parseBoolean(System.getProperty("vectorvit.largePages", "true")) ? LinuxPages.libc() : null;
 
     private final Arena owner = Arena.ofShared();
     private final boolean large;
@@ -84,10 +80,10 @@ public final class LargePageArena implements Arena {
     /** An anonymous mapping of {@code bytes} (a multiple of {@link #PAGE}) starting on a 2 MiB boundary, advised. */
     private MemorySegment map(long bytes) {
         long mapped = bytes + PAGE; // room to start on a page boundary
-        long raw = NATIVE.mmap(mapped);
+        long raw = NATIVE.mapAnonymous(mapped);
         long start = (raw + PAGE - 1) & -PAGE;
         NATIVE.hugePages(start, bytes);
-        return MemorySegment.ofAddress(start).reinterpret(bytes, owner, s -> NATIVE.munmap(raw, mapped));
+        return MemorySegment.ofAddress(start).reinterpret(bytes, owner, s -> NATIVE.unmap(raw, mapped));
     }
 
     @Override
@@ -99,62 +95,5 @@ public final class LargePageArena implements Arena {
     @Override
     public void close() {
         owner.close();
-    }
-
-    /** libc's mmap, madvise and munmap, bound once; null where this platform or the JVM's flags rule them out. */
-    private record Native(MethodHandle mmap, MethodHandle madvise, MethodHandle munmap) {
-        // Linux's values, the same on x86-64 and AArch64.
-        private static final int PROT_READ_WRITE = 0x3, MAP_PRIVATE_ANONYMOUS = 0x22, MADV_HUGEPAGE = 14;
-
-        static Native find() {
-            String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-            String arch = System.getProperty("os.arch", "");
-            boolean wanted = Boolean.parseBoolean(System.getProperty("vectorvit.largePages", "true"));
-            if (!wanted || !os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("aarch64"))
-                    || !LargePageArena.class.getModule().isNativeAccessEnabled()) {
-                return null;
-            }
-            Linker linker = Linker.nativeLinker();
-            var libc = linker.defaultLookup();
-            ValueLayout.OfLong sizeT = ValueLayout.JAVA_LONG;
-            return new Native(
-                    linker.downcallHandle(libc.findOrThrow("mmap"), FunctionDescriptor.of(ValueLayout.JAVA_LONG,
-                            ValueLayout.JAVA_LONG, sizeT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                            ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG)),
-                    linker.downcallHandle(libc.findOrThrow("madvise"), FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                            ValueLayout.JAVA_LONG, sizeT, ValueLayout.JAVA_INT)),
-                    linker.downcallHandle(libc.findOrThrow("munmap"), FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                            ValueLayout.JAVA_LONG, sizeT)));
-        }
-
-        long mmap(long bytes) {
-            long address;
-            try {
-                address = (long) mmap.invokeExact(0L, bytes, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
-            } catch (Throwable t) {
-                throw new IllegalStateException("mmap failed", t);
-            }
-            if (address == -1L) { // MAP_FAILED
-                throw new OutOfMemoryError("cannot map " + bytes + " bytes of native memory");
-            }
-            return address;
-        }
-
-        /** The hint only: a kernel without transparent huge pages refuses it, and 4 KiB pages serve as before. */
-        void hugePages(long address, long bytes) {
-            try {
-                int ignored = (int) madvise.invokeExact(address, bytes, MADV_HUGEPAGE);
-            } catch (Throwable t) {
-                throw new IllegalStateException("madvise failed", t);
-            }
-        }
-
-        void munmap(long address, long bytes) {
-            try {
-                int ignored = (int) munmap.invokeExact(address, bytes);
-            } catch (Throwable t) {
-                throw new IllegalStateException("munmap failed", t);
-            }
-        }
     }
 }

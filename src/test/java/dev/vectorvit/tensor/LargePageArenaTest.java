@@ -12,7 +12,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -103,39 +102,10 @@ class LargePageArenaTest {
         try (LargePageArena arena = LargePageArena.ofShared()) {
             MemorySegment s = arena.allocate(8 * MIB, 64);
             s.fill((byte) 1);
-            String vma = mappingOf(s.address());
+            String vma = Smaps.mappingOf(s.address());
             // "hg": the mapping was advised MADV_HUGEPAGE; THPeligible 1: the kernel may back it with huge pages.
             assertTrue(Pattern.compile("(?m)^VmFlags:.* hg( |$)").matcher(vma).find(), vma);
             assertTrue(Pattern.compile("(?m)^THPeligible:\\s+1$").matcher(vma).find(), vma);
         }
-    }
-
-    /** The /proc/self/smaps entry of the mapping that contains {@code address}. */
-    private static String mappingOf(long address) throws IOException {
-        StringBuilder entry = null;
-        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-            int dash = line.indexOf('-');
-            if (dash > 0 && line.indexOf(' ') > dash && isHex(line.substring(0, dash))) {
-                if (entry != null) {
-                    return entry.toString();
-                }
-                long from = HexFormat.fromHexDigitsToLong(line.substring(0, dash));
-                long to = HexFormat.fromHexDigitsToLong(line.substring(dash + 1, line.indexOf(' ')));
-                if (Long.compareUnsigned(from, address) <= 0 && Long.compareUnsigned(address, to) < 0) {
-                    entry = new StringBuilder();
-                }
-            }
-            if (entry != null) {
-                entry.append(line).append('\n');
-            }
-        }
-        if (entry == null) {
-            throw new AssertionError("no mapping holds address " + Long.toHexString(address));
-        }
-        return entry.toString();
-    }
-
-    private static boolean isHex(String s) {
-        return !s.isEmpty() && s.length() <= 16 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0);
     }
 }
