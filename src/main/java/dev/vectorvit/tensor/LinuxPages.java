@@ -79,7 +79,7 @@ public final class LinuxPages {
                             ValueLayout.JAVA_LONG, sizeT)),
                     (int) pageSize.invokeExact());
         } catch (Throwable t) {
-            throw new IllegalStateException("getpagesize failed", t);
+            throw new IllegalStateException("cannot bind libc's page calls", t);
         }
     }
 
