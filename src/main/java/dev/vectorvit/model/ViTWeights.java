@@ -54,47 +54,49 @@ record ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix pa
      * ViT's initialisation, LayerNorms at identity), for benchmarks and demos without files.
      */
     static ViTWeights random(ViTConfig c, long seed, Arena arena) {
-        SplittableRandom root = new SplittableRandom(seed);
-        int d = c.hidden();
-        Layer[] layers = new Layer[c.layers()];
-        for (int i = 0; i < layers.length; i++) {
-            layers[i] = new Layer(ones(arena, d), zeros(arena, d),
-                    linear(arena, 3 * d, d, root), uniform(arena, 3L * d, root),
-                    linear(arena, d, d, root), uniform(arena, d, root),
-                    ones(arena, d), zeros(arena, d),
-                    linear(arena, c.mlp(), d, root), uniform(arena, c.mlp(), root),
-                    linear(arena, d, c.mlp(), root), uniform(arena, d, root));
+        try (Draws draws = new Draws(seed)) {
+            int d = c.hidden();
+            Layer[] layers = new Layer[c.layers()];
+            for (int i = 0; i < layers.length; i++) {
+                layers[i] = new Layer(ones(arena, d), zeros(arena, d),
+                        draws.linear(arena, 3 * d, d), draws.uniform(arena, 3L * d),
+                        draws.linear(arena, d, d), draws.uniform(arena, d),
+                        ones(arena, d), zeros(arena, d),
+                        draws.linear(arena, c.mlp(), d), draws.uniform(arena, c.mlp()),
+                        draws.linear(arena, d, c.mlp()), draws.uniform(arena, d));
+            }
+            // SigLIP has no prefix token (an empty segment: memory is never 0 floats).
+            MemorySegment prefix = c.prefixTokens() == 0 ? MemorySegment.NULL
+                    : draws.uniform(arena, (long) c.prefixTokens() * d);
+            MemorySegment positions = draws.uniform(arena, (long) c.tokens() * d);
+            PackedMatrix patchWeight = draws.linear(arena, d, c.patchFloats());
+            MemorySegment patchBias = draws.uniform(arena, d);
+            Linear[] heads = new Linear[c.classifier().heads()];
+            for (int i = 0; i < heads.length; i++) {
+                heads[i] = new Linear(draws.linear(arena, c.classes(), c.classifier().headInputs(d)),
+                        draws.uniform(arena, c.classes()));
+            }
+            return new ViTWeights(prefix, positions, patchWeight, patchBias, layers, ones(arena, d), zeros(arena, d),
+                    heads, tower(c, draws, arena));
         }
-        // SigLIP has no prefix token (an empty segment: memory is never 0 floats).
-        MemorySegment prefix = c.prefixTokens() == 0 ? MemorySegment.NULL : uniform(arena, (long) c.prefixTokens() * d, root);
-        MemorySegment positions = uniform(arena, (long) c.tokens() * d, root);
-        PackedMatrix patchWeight = linear(arena, d, c.patchFloats(), root);
-        MemorySegment patchBias = uniform(arena, d, root);
-        Linear[] heads = new Linear[c.classifier().heads()];
-        for (int i = 0; i < heads.length; i++) {
-            heads[i] = new Linear(linear(arena, c.classes(), c.classifier().headInputs(d), root),
-                    uniform(arena, c.classes(), root));
-        }
-        return new ViTWeights(prefix, positions, patchWeight, patchBias, layers, ones(arena, d), zeros(arena, d), heads,
-                tower(c, root, arena));
     }
 
     /** Random weights of the tower beyond ViT's, drawn after the others (a ViT's weights are as they were). */
-    private static TowerWeights tower(ViTConfig c, SplittableRandom root, Arena arena) {
+    private static TowerWeights tower(ViTConfig c, Draws draws, Arena arena) {
         int d = c.hidden(), projection = c.tower().projection();
         return switch (c.tower().kind()) {
             case VIT, SIGLIP_WITHOUT_HEAD -> TowerWeights.NONE;
             case CLIP -> new TowerWeights(ones(arena, d), zeros(arena, d),
-                    projection > 0 ? linear(arena, projection, d, root) : null, null);
+                    projection > 0 ? draws.linear(arena, projection, d) : null, null);
             case SIGLIP -> {
                 try (Arena scratch = Memory.scratch()) {
                     int m = c.mlp();
-                    AttentionPooling.Tensors t = new AttentionPooling.Tensors(uniform(scratch, d, root),
-                            uniform(scratch, 3L * d * d, root), uniform(scratch, 3L * d, root),
-                            uniform(scratch, (long) d * d, root), uniform(scratch, d, root),
+                    AttentionPooling.Tensors t = new AttentionPooling.Tensors(draws.uniform(scratch, d),
+                            draws.uniform(scratch, 3L * d * d), draws.uniform(scratch, 3L * d),
+                            draws.uniform(scratch, (long) d * d), draws.uniform(scratch, d),
                             ones(scratch, d), zeros(scratch, d),
-                            uniform(scratch, (long) m * d, root), uniform(scratch, m, root),
-                            uniform(scratch, (long) d * m, root), uniform(scratch, d, root));
+                            draws.uniform(scratch, (long) m * d), draws.uniform(scratch, m),
+                            draws.uniform(scratch, (long) d * m), draws.uniform(scratch, d));
                     yield new TowerWeights(null, null, null,
                             AttentionPooling.pack(t, c.heads(), c.eps(), c.activation(), arena));
                 }
@@ -102,21 +104,58 @@ record ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix pa
         };
     }
 
-    /** A random [out, in] weight, made in scratch memory (freed at once) and packed into {@code arena}. */
-    private static PackedMatrix linear(Arena arena, int out, int in, SplittableRandom root) {
-        try (Arena scratch = Memory.scratch()) {
-            return PackedMatrix.pack(uniform(scratch, (long) out * in, root), 0, in, out, in, arena);
-        }
-    }
+    /**
+     * The random draws: each tensor from its own split of the seed's generator, in the order they are made.
+     * Linear weights are drawn into one scratch buffer, kept for every layer, and packed from there: a buffer
+     * allocated, zeroed and freed per weight was a third of ViT-B/16's making, and the draws go through an
+     * array (a segment store per float is a chain of calls until C2 compiles the loop).
+     */
+    private static final class Draws implements AutoCloseable {
+        private static final float HALF_WIDTH = (float) (0.02 * Math.sqrt(3));
+        private final SplittableRandom root;
+        private final float[] chunk = new float[4096];
+        private Arena scratchArena;
+        private MemorySegment scratch = MemorySegment.NULL;
 
-    private static MemorySegment uniform(Arena arena, long count, SplittableRandom root) {
-        MemorySegment s = Memory.floats(arena, count);
-        SplittableRandom r = root.split();
-        float halfWidth = (float) (0.02 * Math.sqrt(3));
-        for (long i = 0; i < count; i++) {
-            s.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) ((r.nextDouble() * 2 - 1) * halfWidth));
+        Draws(long seed) {
+            root = new SplittableRandom(seed);
         }
-        return s;
+
+        /** A random [out, in] weight, packed into {@code arena}. */
+        PackedMatrix linear(Arena arena, int out, int in) {
+            long count = (long) out * in;
+            if (scratch.byteSize() < count * Float.BYTES) {
+                close();
+                scratchArena = Memory.scratch();
+                scratch = Memory.floats(scratchArena, count);
+            }
+            fill(scratch, count);
+            return PackedMatrix.pack(scratch, 0, in, out, in, arena);
+        }
+
+        MemorySegment uniform(Arena arena, long count) {
+            MemorySegment s = Memory.floats(arena, count);
+            fill(s, count);
+            return s;
+        }
+
+        private void fill(MemorySegment s, long count) {
+            SplittableRandom r = root.split();
+            for (long i = 0; i < count; i += chunk.length) {
+                int n = (int) Math.min(chunk.length, count - i);
+                for (int j = 0; j < n; j++) {
+                    chunk[j] = (float) ((r.nextDouble() * 2 - 1) * HALF_WIDTH);
+                }
+                MemorySegment.copy(chunk, 0, s, ValueLayout.JAVA_FLOAT, i * Float.BYTES, n);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (scratchArena != null) {
+                scratchArena.close();
+            }
+        }
     }
 
     private static MemorySegment zeros(Arena arena, long count) {
