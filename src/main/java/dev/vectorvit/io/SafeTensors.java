@@ -18,8 +18,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A {@code .safetensors} file, memory-mapped read-only: an 8-byte little-endian header length N, N
@@ -67,6 +69,13 @@ public final class SafeTensors implements AutoCloseable {
     private final Map<String, String> metadata;
     /** F16/BF16 tensors converted once, and F32 ones that could not be used in place. */
     private final Map<String, MemorySegment> converted = new ConcurrentHashMap<>();
+    /**
+     * What {@link #read} converts into: a buffer per thread reading at the same time, each of the largest tensor's
+     * floats, kept until {@link #close}. A buffer allocated, zeroed and freed per tensor made a BF16 ViT-B/16 load
+     * 0.13 s slower (RESULTS.md).
+     */
+    private final Queue<MemorySegment> buffers = new ConcurrentLinkedQueue<>();
+    private final long largestTensorBytes;
     private volatile boolean closed;
 
     private SafeTensors(Path file, Arena arena, MemorySegment data, MemorySegment mapped, Map<String, Entry> entries,
@@ -78,6 +87,7 @@ public final class SafeTensors implements AutoCloseable {
         this.mapped = mapped;
         this.entries = entries;
         this.metadata = metadata;
+        this.largestTensorBytes = entries.values().stream().mapToLong(e -> e.count * Float.BYTES).max().orElse(0);
     }
 
     /** Maps {@code file} and validates its header; the mapping stays until {@link #close} (the file itself is closed). */
@@ -269,13 +279,13 @@ public final class SafeTensors implements AutoCloseable {
 
     /**
      * Hands the tensor to {@code reader} as float32 in native byte order, its pages of the mapping mapped
-     * beforehand in one call ({@link LinuxPages#populate}) and released ({@link MemorySegment#unload}) as
-     * soon as the reader returns (F16 and BF16, or unaligned F32, converted into memory freed as soon). A
-     * caller that copies or packs every tensor this way keeps one tensor of the file resident at a time,
-     * where {@link #floats} keeps every page read until {@link #close}. The segment is valid only during
-     * the call. One mapping for the whole file, rather than one per tensor, because unmapping a tensor's
-     * own mapping closes a shared arena, which waits for every other thread to reach a safepoint: 10% of
-     * loading a ViT-B/16 on two threads.
+     * beforehand in one call ({@link LinuxPages#populate}) and released ({@link MemorySegment#unload}) as soon
+     * as the reader returns (F16 and BF16, or unaligned F32, converted into a buffer that later reads use
+     * again). A caller that copies or packs every tensor this way keeps one tensor of the file resident at a
+     * time, where {@link #floats} keeps every page read until {@link #close}. The segment is valid only during
+     * the call (a converted one is closed when the call returns). One mapping for the whole file, rather than
+     * one per tensor, because unmapping a tensor's own mapping closes a shared arena, which waits for every
+     * other thread to reach a safepoint: 10% of loading a ViT-B/16 on two threads.
      */
     public <T> T read(String name, FloatsReader<T> reader) throws IOException {
         Entry e = entry(name);
@@ -289,8 +299,18 @@ public final class SafeTensors implements AutoCloseable {
             if (e.dtype == DType.F32 && LITTLE_ENDIAN_PLATFORM && bytes.address() % Float.BYTES == 0) {
                 return reader.read(bytes);
             }
-            try (Arena scratch = Memory.scratch()) {
-                return reader.read(convert(e, bytes, scratch));
+            // The reader gets a view of a kept buffer that dies with the call, as memory of the call's own did;
+            // a view needs native access, and without it the call allocates its own.
+            MemorySegment buffer = Memory.canRetypeMappings() ? buffer() : null;
+            try (Arena call = Memory.scratch()) {
+                long floatBytes = e.count * Float.BYTES;
+                MemorySegment into = buffer != null ? buffer.reinterpret(floatBytes, call, null)
+                        : call.allocate(floatBytes, Memory.ALIGNMENT);
+                return reader.read(convert(e, bytes, into));
+            } finally {
+                if (buffer != null) {
+                    buffers.add(buffer);
+                }
             }
         } finally {
             if (size > 0) {
@@ -300,12 +320,18 @@ public final class SafeTensors implements AutoCloseable {
     }
 
     private MemorySegment converted(Entry e) {
-        return converted.computeIfAbsent(e.name, k -> convert(e, data.asSlice(e.begin, e.end - e.begin), arena));
+        return converted.computeIfAbsent(e.name, k -> convert(e, data.asSlice(e.begin, e.end - e.begin),
+                arena.allocate(e.count * Float.BYTES, Memory.ALIGNMENT)));
     }
 
-    /** The tensor's bytes {@code src} as float32 in native order, in new memory of {@code into}. */
-    private static MemorySegment convert(Entry e, MemorySegment src, Arena into) {
-        MemorySegment dst = into.allocate(e.count * Float.BYTES, Memory.ALIGNMENT);
+    /** A free conversion buffer, or a new one. */
+    private MemorySegment buffer() {
+        MemorySegment b = buffers.poll();
+        return b != null ? b : arena.allocate(largestTensorBytes, Memory.ALIGNMENT);
+    }
+
+    /** The entry's floats, from its bytes {@code src}, written into {@code dst} (e.count floats), read-only. */
+    private static MemorySegment convert(Entry e, MemorySegment src, MemorySegment dst) {
         switch (e.dtype) {
             case F32 -> MemorySegment.copy(src, LE_FLOAT, 0, dst, ValueLayout.JAVA_FLOAT, 0, e.count);
             case F16 -> {
