@@ -5,6 +5,7 @@ import dev.vectorvit.kernels.GemmBlocking;
 import dev.vectorvit.kernels.Simd;
 import dev.vectorvit.model.InferenceSession;
 import dev.vectorvit.model.Op;
+import dev.vectorvit.model.Output;
 import dev.vectorvit.model.ViTConfig;
 import dev.vectorvit.model.ViTModel;
 import dev.vectorvit.tensor.LargePageArena;
@@ -93,22 +94,25 @@ final class BenchCommand implements Callable<Integer> {
                 MemorySegment.copy(image, 0, input, ValueLayout.JAVA_FLOAT, (long) b * image.length * Float.BYTES,
                         image.length);
             }
-            MemorySegment logits = Memory.floats(arena, (long) batch * c.classes());
+            // The logits where the model has a head, else its pooled embedding, else its tokens: the pass whose FLOPs
+            // flopsPerImage counts.
+            Output output = Arrays.stream(Output.values()).filter(m::gives).findFirst().orElseThrow();
+            MemorySegment result = Memory.floats(arena, (long) batch * output.width(c));
 
             long f0 = System.nanoTime();
-            session.forward(input, 0, batch, logits, 0);
+            output.run(session, input, 0, batch, result, 0);
             long firstDone = System.currentTimeMillis();
             double firstMs = (System.nanoTime() - f0) / 1e6;
             progress("first forward pass: " + fmt(firstMs) + " ms");
             for (int i = 0; i < warmup; i++) {
-                session.forward(input, 0, batch, logits, 0);
+                output.run(session, input, 0, batch, result, 0);
                 progress("warm-up " + (i + 1) + "/" + warmup);
             }
             session.setProfiling(profile);
             double[] ms = new double[iterations];
             for (int i = 0; i < iterations; i++) {
                 long s = System.nanoTime();
-                session.forward(input, 0, batch, logits, 0);
+                output.run(session, input, 0, batch, result, 0);
                 ms[i] = (System.nanoTime() - s) / 1e6;
                 progress("iteration " + (i + 1) + "/" + iterations + ": " + fmt(ms[i]) + " ms");
             }
@@ -118,7 +122,8 @@ final class BenchCommand implements Callable<Integer> {
             double gflops = m.flopsPerImage() * batch / (median / 1e3) / 1e9;
             long peakRss = ProcessMemory.peakRssBytes();
             GemmBlocking blocking = GemmBlocking.forThisMachine();
-            Result res = new Result(what, c.imageHeight(), c.imageWidth(), c.tokens(), batch, m.options().threads(),
+            Result res = new Result(what, output.name().toLowerCase(Locale.ROOT), output.width(c), c.imageHeight(),
+                    c.imageWidth(), c.tokens(), batch, m.options().threads(),
                     Simd.describe(), blocking.describe(), blocking.json(), iterations, median, ms[0],
                     ms[ms.length - 1], p10, p90, imagesPerSecond, gflops, m.flopsPerImage() / 1e9,
                     mainStart - jvmStart, loadMs, firstMs, firstDone - jvmStart, peakRss, LargePageArena.available());
@@ -160,15 +165,21 @@ final class BenchCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.1f", v);
     }
 
-    record Result(String model, int imageHeight, int imageWidth, int tokens, int batch, int threads, String kernels,
-                  String gemm, String gemmJson, int iterations, double medianMs, double minMs, double maxMs,
-                  double p10Ms, double p90Ms, double imagesPerSecond, double gflops, double gflopPerImage,
+    /**
+     * One run's figures. {@code output} is what the passes gave ("logits", "embedding" or "tokens"; width floats
+     * an image), and the first of it is what firstLogitsSinceJvmStartMs times (its JSON key names the logits).
+     */
+    record Result(String model, String output, int width, int imageHeight, int imageWidth, int tokens, int batch,
+                  int threads, String kernels, String gemm, String gemmJson, int iterations, double medianMs,
+                  double minMs, double maxMs, double p10Ms, double p90Ms, double imagesPerSecond, double gflops,
+                  double gflopPerImage,
                   long jvmStartMs, double loadMs, double firstForwardMs, long firstLogitsSinceJvmStartMs,
                   long peakRssBytes, boolean largePages) {
 
         String report() {
             return String.join("\n",
                     "model            " + model,
+                    "output           " + output + ", " + width + " floats per image",
                     "image            " + imageHeight + "x" + imageWidth + " (" + tokens + " tokens)",
                     "batch / threads  " + batch + " / " + threads + "  (" + kernels + ")",
                     "gemm             " + gemm,
@@ -176,23 +187,26 @@ final class BenchCommand implements Callable<Integer> {
                             + ", p90 " + fmt(p90Ms) + ", max " + fmt(maxMs) + "; " + iterations + " passes)",
                     "throughput       " + fmt(imagesPerSecond) + " images/s, " + fmt(gflops) + " GFLOPS ("
                             + String.format(Locale.ROOT, "%.2f", gflopPerImage) + " GFLOP per image)",
-                    "first logits     " + firstLogitsSinceJvmStartMs + " ms after JVM start (JVM start to main "
-                            + jvmStartMs + " ms, weights " + fmt(loadMs) + " ms, first pass " + fmt(firstForwardMs) + " ms)",
+                    String.format(Locale.ROOT, "%-17s", "first " + output) + firstLogitsSinceJvmStartMs
+                            + " ms after JVM start (JVM start to main " + jvmStartMs + " ms, weights " + fmt(loadMs)
+                            + " ms, first pass " + fmt(firstForwardMs) + " ms)",
                     "peak memory      " + (peakRssBytes < 0 ? "n/a" : (peakRssBytes >> 20) + " MiB resident (VmHWM)")
                             + "; weights and workspace in " + (largePages ? "2 MiB pages (madvise)" : "the system's default pages"));
         }
 
         String json() {
             return String.format(Locale.ROOT,
-                    "{\"model\":%s,\"image_height\":%d,\"image_width\":%d,\"tokens\":%d,\"batch\":%d,\"threads\":%d,"
+                    "{\"model\":%s,\"output\":%s,\"output_floats_per_image\":%d,\"image_height\":%d,"
+                            + "\"image_width\":%d,\"tokens\":%d,\"batch\":%d,\"threads\":%d,"
                             + "\"kernels\":%s,\"gemm\":%s,\"iterations\":%d,"
                             + "\"median_ms\":%.3f,\"min_ms\":%.3f,\"max_ms\":%.3f,\"p10_ms\":%.3f,\"p90_ms\":%.3f,"
                             + "\"images_per_s\":%.3f,\"gflops\":%.2f,\"gflop_per_image\":%.4f,\"jvm_start_ms\":%d,"
                             + "\"load_ms\":%.1f,\"first_forward_ms\":%.1f,\"first_logits_since_jvm_start_ms\":%d,"
                             + "\"peak_rss_bytes\":%d,\"large_pages\":%b}",
-                    Json.quote(model), imageHeight, imageWidth, tokens, batch, threads, Json.quote(kernels), gemmJson,
-                    iterations, medianMs, minMs, maxMs, p10Ms, p90Ms, imagesPerSecond, gflops, gflopPerImage, jvmStartMs,
-                    loadMs, firstForwardMs, firstLogitsSinceJvmStartMs, peakRssBytes, largePages);
+                    Json.quote(model), Json.quote(output), width, imageHeight, imageWidth, tokens, batch, threads,
+                    Json.quote(kernels), gemmJson, iterations, medianMs, minMs, maxMs, p10Ms, p90Ms, imagesPerSecond,
+                    gflops, gflopPerImage, jvmStartMs, loadMs, firstForwardMs, firstLogitsSinceJvmStartMs, peakRssBytes,
+                    largePages);
         }
     }
 }

@@ -171,6 +171,11 @@ public final class ViTModel implements AutoCloseable {
         return config.classifier() != Classifier.NONE;
     }
 
+    /** Whether the model gives {@code output}: no logits without a head, no embedding from a SigLIP without one. */
+    public boolean gives(Output output) {
+        return stages.plan(output) != null;
+    }
+
     /**
      * Checks that the model gives {@code output}: an IllegalStateException for the logits of a model without
      * head, or the embedding of one without pooled output (a SigLIP without head).

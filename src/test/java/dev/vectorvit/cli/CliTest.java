@@ -34,6 +34,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The {@code vit} command line through {@link Main#run}: exit codes, output and error lines. */
@@ -549,5 +550,25 @@ final class CliTest {
             assertTrue(Json.number(gemm.get(key), key, "stdout") > 0, key);
         }
         assertTrue(List.of("row strips", "k-major").contains(gemm.get("a_panels")), gemm.toString());
+        assertEquals("logits", json.get("output"));
+        assertEquals(10L, json.get("output_floats_per_image"), "vit-tiny's classes");
+    }
+
+    /** A model without a classification head is timed to its pooled embedding (it has no logits to give). */
+    @ParameterizedTest
+    @CsvSource({"variants/dinov2/model, embedding, 48", "variants/clip-vision/model, embedding, 24",
+            "variants/siglip-vision/model, embedding, 48"})
+    void benchTimesModelsWithoutAHeadToTheirEmbedding(String fixture, String output, long width) throws IOException {
+        Run r = vit("bench", "--threads", "1", "--model", Fixtures.fixture(fixture).toString(), "--iterations", "1",
+                "--warmup", "0", "--json");
+        assertEquals(0, r.code(), r::toString);
+        Map<String, Object> json = Json.object(Json.parse(r.out().strip(), "stdout"), "bench output", "stdout");
+        assertEquals(output, json.get("output"));
+        assertEquals(width, json.get("output_floats_per_image"));
+        assertTrue(Json.number(json.get("median_ms"), "median_ms", "stdout") > 0);
+        Run text = vit("bench", "--threads", "1", "--model", Fixtures.fixture(fixture).toString(), "--iterations", "1",
+                "--warmup", "0");
+        assertEquals(0, text.code(), text::toString);
+        assertTrue(text.out().contains("\nfirst " + output + " "), text.out());
     }
 }
