@@ -4,6 +4,7 @@ import dev.vectorvit.tensor.Checks;
 import dev.vectorvit.tensor.Memory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * A constant right-hand operand (a linear layer's weight W, stored [n x k] as PyTorch keeps it) packed
@@ -112,6 +113,34 @@ public final class PackedMatrix {
                 throw new IllegalStateException(filled + " of W's " + target.n + " rows were packed");
             }
             return target;
+        }
+    }
+
+    /**
+     * Multiplies row i of W by {@code scale[i]} (n floats from float {@code off}) in place: a per-output-channel
+     * scale folded into the layer (DINOv2's layer scale), the same floats as packing W with its rows scaled.
+     * It runs at load, before C2 has compiled it, so a panel at a time through a Java array (see
+     * {@link Packing#packWeight}).
+     */
+    public void scaleRows(MemorySegment scale, long off) {
+        Checks.vector("scale", scale, off, n);
+        float[] s = new float[paddedN]; // the padding columns' factors are zero: their zeros stay zeros
+        MemorySegment.copy(scale, ValueLayout.JAVA_FLOAT, off * Float.BYTES, s, 0, n);
+        // A plain [n x k] copy is one panel of k rows of 1 column each, n of them: the same loop.
+        int width = panels ? GemmContext.CURRENT.nr() : 1;
+        float[] panel = new float[Math.min(kc, k) * width];
+        for (int p = 0; p < k; p += kc) {
+            int depth = Math.min(kc, k - p), floats = depth * width;
+            for (int j = 0; j < paddedN; j += width) {
+                long at = ((long) paddedN * p + (long) j * depth) * Float.BYTES;
+                MemorySegment.copy(data, ValueLayout.JAVA_FLOAT, at, panel, 0, floats);
+                for (int q = 0; q < floats; q += width) {
+                    for (int c = 0; c < width; c++) {
+                        panel[q + c] *= s[j + c];
+                    }
+                }
+                MemorySegment.copy(panel, 0, data, ValueLayout.JAVA_FLOAT, at, floats);
+            }
         }
     }
 

@@ -164,22 +164,15 @@ public final class WeightLoader {
      * followed by a per-channel scale (DINOv2's layer scale) folded into it.
      */
     PackedMatrix scaledLinear(String name, String scale, int out, int in) throws IOException {
-        check(name, out, in);
+        PackedMatrix w = linear(name, out, in);
         check(scale, out);
         if (checkOnly) {
             return null;
         }
-        try (Arena scratch = Memory.scratch()) {
-            MemorySegment w = concat(scratch, new String[] {name}, new long[] {out, in});
-            MemorySegment s = concat(scratch, new String[] {scale}, new long[] {out});
-            for (long o = 0; o < out; o++) {
-                float f = s.getAtIndex(ValueLayout.JAVA_FLOAT, o);
-                for (long i = o * in; i < (o + 1) * in; i++) {
-                    w.setAtIndex(ValueLayout.JAVA_FLOAT, i, w.getAtIndex(ValueLayout.JAVA_FLOAT, i) * f);
-                }
-            }
-            return PackedMatrix.pack(w, 0, in, out, in, arena);
-        }
+        return st.read(scale, s -> {
+            w.scaleRows(s, 0);
+            return w;
+        });
     }
 
     /** A vector [n] times the vector {@code scale} [n], element by element (a bias under a layer scale). */
