@@ -107,7 +107,7 @@ record ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix pa
     /**
      * The random draws: each tensor from its own split of the seed's generator, in the order they are made.
      * Linear weights are drawn into one scratch buffer, kept for every layer, and packed from there: a buffer
-     * allocated, zeroed and freed per weight was a third of ViT-B/16's making, and the draws go through an
+     * allocated, zeroed and freed per weight was about a quarter of ViT-B/16's making, and the draws go through an
      * array (a segment store per float is a chain of calls until C2 compiles the loop).
      */
     private static final class Draws implements AutoCloseable {
@@ -154,6 +154,7 @@ record ViTWeights(MemorySegment prefix, MemorySegment positions, PackedMatrix pa
         public void close() {
             if (scratchArena != null) {
                 scratchArena.close();
+                scratchArena = null;
             }
         }
     }
