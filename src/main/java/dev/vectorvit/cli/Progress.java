@@ -90,8 +90,9 @@ final class Progress {
         }
         clearBar();
         double seconds = (clock.getAsLong() - start) / 1e9;
-        err.println(String.format(Locale.ROOT, "%s: %d images in %.1f s (%.1f images/s), %d failed, %d other files skipped",
-                what, done, seconds, seconds > 0 ? done / seconds : 0, failed, skipped));
+        err.println(String.format(Locale.ROOT, "%s: %d image%s in %.1f s (%.1f images/s), %d failed, %d other file%s skipped",
+                what, done, done == 1 ? "" : "s", seconds, seconds > 0 ? done / seconds : 0, failed, skipped,
+                skipped == 1 ? "" : "s"));
         err.flush();
     }
 

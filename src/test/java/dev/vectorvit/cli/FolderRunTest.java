@@ -92,7 +92,7 @@ final class FolderRunTest {
         assertTrue(r.err().contains("error: " + folder.resolve("bomb.png")
                 + ": 20000 x 20000 = 400,000,000 pixels is over the limit of 178,956,970"), r.err());
         assertTrue(r.err().lines().anyMatch(l -> l.startsWith(what + ": 10 images in ")
-                && l.endsWith(", 3 failed, 1 other files skipped")), r.err());
+                && l.endsWith(", 3 failed, 1 other file skipped")), r.err());
     }
 
     @Test

@@ -55,6 +55,15 @@ final class ProgressTest {
     }
 
     @Test
+    void oneImageAndOneSkippedFileAreSingular() {
+        Progress p = progress(false, false);
+        now = 2_000_000_000L;
+        p.finish(1, 0, 1);
+        assertEquals(List.of("vit embed: 1 image in 2.0 s (0.5 images/s), 0 failed, 1 other file skipped"),
+                text.toString().lines().toList());
+    }
+
+    @Test
     void durations() {
         assertEquals("0:59", Progress.duration(59.4));
         assertEquals("1:00:05", Progress.duration(3605));
