@@ -94,9 +94,7 @@ final class BenchCommand implements Callable<Integer> {
                 MemorySegment.copy(image, 0, input, ValueLayout.JAVA_FLOAT, (long) b * image.length * Float.BYTES,
                         image.length);
             }
-            // The logits where the model has a head, else its pooled embedding, else its tokens: the pass whose FLOPs
-            // flopsPerImage counts.
-            Output output = Arrays.stream(Output.values()).filter(m::gives).findFirst().orElseThrow();
+            Output output = m.fullestOutput(); // the logits where the model has a head
             MemorySegment result = Memory.floats(arena, (long) batch * output.width(c));
 
             long f0 = System.nanoTime();

@@ -170,13 +170,19 @@ public final class InferenceSession implements AutoCloseable {
      */
     public void forward(MemorySegment input, long inputOffset, int batch, MemorySegment logits, long logitsOffset,
                         MemorySegment attention, long attentionOffset) {
+        run(Output.LOGITS, input, inputOffset, batch, logits, logitsOffset, attention, attentionOffset);
+    }
+
+    /** The pass to {@code output} that also writes every layer's attention probabilities, as {@link #forward} does. */
+    void run(Output output, MemorySegment input, long inputOffset, int batch, MemorySegment out, long outOffset,
+             MemorySegment attention, long attentionOffset) {
         Checks.positive("batch", batch);
         int t = c.tokens();
         Checks.vector("attention", attention, attentionOffset, (long) c.layers() * batch * c.heads() * t * t);
         ws.attentionOut = attention;
         ws.attentionOffset = attentionOffset;
         try {
-            forward(input, inputOffset, batch, logits, logitsOffset, null);
+            run(output, input, inputOffset, batch, out, outOffset, null);
         } finally {
             ws.attentionOut = null;
         }

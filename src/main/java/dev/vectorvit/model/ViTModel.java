@@ -172,8 +172,21 @@ public final class ViTModel implements AutoCloseable {
     }
 
     /** Whether the model gives {@code output}: no logits without a head, no embedding from a SigLIP without one. */
-    public boolean gives(Output output) {
+    private boolean gives(Output output) {
         return stages.plan(output) != null;
+    }
+
+    /**
+     * The output of the model's fullest pass, the one {@link #flopsPerImage} counts: the logits where it has a
+     * head, else its pooled embedding, else its tokens.
+     */
+    public Output fullestOutput() {
+        for (Output o : Output.values()) {
+            if (gives(o)) {
+                return o;
+            }
+        }
+        throw new IllegalStateException("model " + name() + " gives no output"); // every model gives its tokens
     }
 
     /**
@@ -200,7 +213,7 @@ public final class ViTModel implements AutoCloseable {
         return stages.flops(op, batch);
     }
 
-    /** FLOPs of one image's pass, to the logits (35.13 GFLOP for ViT-B/16 at 224). */
+    /** FLOPs of one image's pass to its {@link #fullestOutput} (35.13 GFLOP for ViT-B/16 at 224). */
     public double flopsPerImage() {
         double sum = 0;
         for (Op op : Op.values()) {
@@ -320,7 +333,7 @@ public final class ViTModel implements AutoCloseable {
 
     /**
      * Every layer's attention probabilities for float32 NCHW images given as an array (see
-     * {@link AttentionMaps}); the forward pass is the plain one, its logits bit for bit.
+     * {@link AttentionMaps}), from the plain pass to the {@link #fullestOutput}, bit for bit.
      *
      * @throws IllegalArgumentException if the probabilities would not fit one array (split the batch)
      */
@@ -334,9 +347,10 @@ public final class ViTModel implements AutoCloseable {
         }
         try (Arena a = Arena.ofShared()) {
             MemorySegment in = Memory.copyOf(a, images);
-            MemorySegment logits = Memory.floats(a, (long) batch * config.classes());
+            Output output = fullestOutput();
+            MemorySegment out = Memory.floats(a, (long) batch * output.width(config));
             MemorySegment attention = Memory.floats(a, count);
-            withSession(s -> s.forward(in, 0, batch, logits, 0, attention, 0));
+            withSession(s -> s.run(output, in, 0, batch, out, 0, attention, 0));
             return new AttentionMaps(Memory.toArray(attention, 0, (int) count), config.layers(), batch,
                     config.heads(), config.prefixTokens(), config.gridHeight(), config.gridWidth());
         }

@@ -447,6 +447,30 @@ final class CliTest {
     }
 
     /**
+     * A model without a head (it failed to allocate its 0 logits): every layer's attention of its pass to the
+     * embedding, each row a probability distribution over the tokens.
+     */
+    @ParameterizedTest
+    @CsvSource({"variants/dinov2, 3, 3, 17", "variants/siglip-vision, 3, 3, 16"})
+    void explainsAModelWithoutAHead(String fixture, long layers, long heads, long tokens) throws IOException {
+        Path attention = tmp.resolve("attention.npy");
+        Run r = vit("explain", "--model", Fixtures.fixture(fixture + "/model").toString(), "--attention",
+                attention.toString(), TestResources.path("images/photo_45x33.jpg").toString());
+        assertEquals(0, r.code(), r::toString);
+        NpyArray a = Npy.read(attention);
+        assertEquals(List.of(layers, 1L, heads, tokens, tokens), Arrays.stream(a.shape()).boxed().toList());
+        double[] p = a.toDoubles();
+        for (int row = 0; row < p.length / tokens; row++) {
+            double sum = 0;
+            for (int j = 0; j < tokens; j++) {
+                assertTrue(p[(int) (row * tokens + j)] >= 0, "row " + row);
+                sum += p[(int) (row * tokens + j)];
+            }
+            assertEquals(1, sum, 1e-5, "row " + row);
+        }
+    }
+
+    /**
      * The picture of a uniform gray image (a tensor of zeros), read back: vit-tiny's 32-pixel image is drawn
      * 8 times larger, 256 x 256 at (16, 36), each of its 4 x 4 patches 64 pixels; with viridis getting
      * lighter as the value grows and gray under it, the lightest patch centre is the rollout's maximum.
