@@ -20,6 +20,15 @@ public final class Warmup {
     private static final int D = 768, TOKENS = 197, HEAD = 64;
     private static final AtomicBoolean STARTED = new AtomicBoolean();
 
+    static {
+        // The Vector API's Java fallbacks, which kernels run until C2 compiles them, wrap byte arrays in heap
+        // segments (FloatVector.test reinterprets through MemorySegment.ofArray). Until one exists, C2 compiles every
+        // segment access for native segments alone (a class-hierarchy dependency), and the first heap segment then
+        // deoptimizes all of it: the load's packing and the kernels the warm-up had compiled, half a second into a
+        // ViT-B/16 made at random (17 methods at once). Made here first, as a safetensors header read makes it.
+        MemorySegment.ofArray(new byte[0]);
+    }
+
     private Warmup() {}
 
     /**
