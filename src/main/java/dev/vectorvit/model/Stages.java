@@ -72,11 +72,20 @@ final class Stages {
         return plans.get(output);
     }
 
-    /** FLOPs of {@code op} in the model's fullest pass (to the logits, the embedding, or the tokens). */
+    /** The output of the model's fullest pass: the logits if it has them, else the embedding, else the tokens. */
+    Output fullest() {
+        for (Output o : Output.values()) {
+            if (plans.containsKey(o)) {
+                return o;
+            }
+        }
+        throw new IllegalStateException("a model without stages"); // every model has its tokens
+    }
+
+    /** FLOPs of {@code op} in the model's {@link #fullest} pass. */
     double flops(Op op, int batch) {
-        Stage[] full = plans.getOrDefault(Output.LOGITS, plans.getOrDefault(Output.EMBEDDING, plans.get(Output.TOKENS)));
         double sum = 0;
-        for (Stage s : full) {
+        for (Stage s : plans.get(fullest())) {
             sum += s.flops(op, batch);
         }
         return sum;

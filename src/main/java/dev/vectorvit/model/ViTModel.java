@@ -171,22 +171,12 @@ public final class ViTModel implements AutoCloseable {
         return config.classifier() != Classifier.NONE;
     }
 
-    /** Whether the model gives {@code output}: no logits without a head, no embedding from a SigLIP without one. */
-    private boolean gives(Output output) {
-        return stages.plan(output) != null;
-    }
-
     /**
      * The output of the model's fullest pass, the one {@link #flopsPerImage} counts: the logits where it has a
      * head, else its pooled embedding, else its tokens.
      */
     public Output fullestOutput() {
-        for (Output o : Output.values()) {
-            if (gives(o)) {
-                return o;
-            }
-        }
-        throw new IllegalStateException("model " + name() + " gives no output"); // every model gives its tokens
+        return stages.fullest();
     }
 
     /**
