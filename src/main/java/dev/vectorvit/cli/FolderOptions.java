@@ -3,6 +3,8 @@ package dev.vectorvit.cli;
 import dev.vectorvit.io.Images;
 import dev.vectorvit.model.ViTModel;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +51,7 @@ final class FolderOptions {
      * Checks the values; {@code suffixes} are the output formats the command writes. The paths are the
      * command's to check: some take --input instead.
      */
-    void validate(String... suffixes) {
+    void validate(String... suffixes) throws NoSuchFileException {
         if ((model == null) == !randomWeights) {
             throw new UsageException("give either --model DIR or --random-weights");
         }
@@ -59,6 +61,11 @@ final class FolderOptions {
         }
         if (output != null && !List.of(suffixes).contains(suffix())) {
             throw new UsageException("--output " + output + ": the name must end in " + String.join(" or ", suffixes));
+        }
+        // Before the model loads and the images run, not when the results are written.
+        Path folder = output == null ? null : output.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder)) {
+            throw new NoSuchFileException(output.toString(), null, "folder " + folder + " does not exist");
         }
     }
 

@@ -221,6 +221,11 @@ final class CliTest {
         Path inMissingFolder = tmp.resolve("no-such-folder").resolve("OUT.npy");
         vit("predict", "--model", MODEL, "--input", INPUT, "--output", inMissingFolder.toString())
                 .failedWith("error: " + inMissingFolder + ": folder " + inMissingFolder.getParent() + " does not exist");
+        Path jsonl = inMissingFolder.resolveSibling("OUT.jsonl");
+        vit("classify", "--model", MODEL, image(), "--output", jsonl.toString())
+                .failedWith("error: " + jsonl + ": folder " + jsonl.getParent() + " does not exist");
+        vit("embed", "--model", MODEL, image(), "--output", jsonl.toString())
+                .failedWith("error: " + jsonl + ": folder " + jsonl.getParent() + " does not exist");
         Path folder = Files.createDirectories(tmp.resolve("OUT.npy"));
         Files.writeString(folder.resolve("keep"), "x");
         vit("predict", "--model", MODEL, "--input", INPUT, "--output", folder.toString())
