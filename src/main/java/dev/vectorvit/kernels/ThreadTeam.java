@@ -9,7 +9,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * A fixed team of threads that runs one job at a time, each member once with its own index: the
  * fork-join of a parallel kernel without queues, futures or per-call allocation. The calling thread
  * is member 0, so a team of one spawns nothing. Idle members spin briefly (a forward pass issues
- * hundreds of jobs a few hundred microseconds apart) and then park.
+ * hundreds of jobs a few hundred microseconds apart) and then park; in a team with more members than
+ * the JVM has processors they park at once, since a spinning member holds a core that a working one
+ * needs (ViT-B/16 on 16 threads of 2 cores: 2.3x slower with spinning, RESULTS.md).
  * A job that itself calls {@link #run} on the same team runs inline on the calling member, and callers
  * from different threads take turns.
  */
@@ -26,6 +28,8 @@ public final class ThreadTeam implements AutoCloseable {
     public static final int MAX_SIZE = 0xFFFF;
 
     private final int size;
+    /** Spins before parking: none where the team has more members than the JVM has processors. */
+    private final int spins;
     private final Thread[] helpers;
     private final ReentrantLock turn = new ReentrantLock();
     private final AtomicInteger pending = new AtomicInteger();
@@ -38,6 +42,7 @@ public final class ThreadTeam implements AutoCloseable {
 
     private ThreadTeam(int size) {
         this.size = size;
+        this.spins = size <= Runtime.getRuntime().availableProcessors() ? SPINS : 0;
         this.helpers = new Thread[size - 1];
         for (int i = 1; i < size; i++) {
             Thread t = new Helper(i);
@@ -61,6 +66,11 @@ public final class ThreadTeam implements AutoCloseable {
 
     public int size() {
         return size;
+    }
+
+    /** Whether idle members spin before they park. */
+    boolean spins() {
+        return spins > 0;
     }
 
     /** Runs {@code work} on every member and returns when all are done; rethrows the first failure. */
@@ -101,8 +111,8 @@ public final class ThreadTeam implements AutoCloseable {
             } catch (Throwable t) {
                 failure = t;
             }
-            for (int spins = 0; pending.get() != 0; spins++) {
-                if (spins < SPINS) {
+            for (int n = 0; pending.get() != 0; n++) {
+                if (n < spins) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(this);
@@ -148,9 +158,9 @@ public final class ThreadTeam implements AutoCloseable {
     private void helperLoop(int member) {
         long seen = 0;
         while (true) {
-            int spins = 0;
+            int n = 0;
             while (generation == seen && !closed) {
-                if (spins++ < SPINS) {
+                if (n++ < spins) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(this);

@@ -2,6 +2,7 @@ package dev.vectorvit.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,6 +63,22 @@ final class ThreadTeamTest {
             }
             assertThrows(IllegalArgumentException.class, () -> team.run((m, n) -> { }, 0));
             assertThrows(IllegalArgumentException.class, () -> team.run((m, n) -> { }, 5));
+        }
+    }
+
+    @Test
+    void aTeamLargerThanTheProcessorsParksInsteadOfSpinningAndStillRunsEveryMember() {
+        int processors = Runtime.getRuntime().availableProcessors();
+        try (ThreadTeam fits = ThreadTeam.of(processors); ThreadTeam over = ThreadTeam.of(processors + 2)) {
+            assertTrue(fits.spins(), "a team of " + processors + " on " + processors + " processors spins");
+            assertFalse(over.spins(), "a team of " + (processors + 2) + " on " + processors + " processors parks");
+            AtomicIntegerArray runs = new AtomicIntegerArray(processors + 2);
+            for (int job = 0; job < 200; job++) {
+                over.run((member, members) -> runs.incrementAndGet(member));
+            }
+            for (int m = 0; m < runs.length(); m++) {
+                assertEquals(200, runs.get(m), "jobs run by member " + m);
+            }
         }
     }
 
