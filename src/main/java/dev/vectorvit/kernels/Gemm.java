@@ -4,6 +4,7 @@ import dev.vectorvit.tensor.Checks;
 import dev.vectorvit.tensor.Memory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Single-precision GEMM over memory segments, BLAS style:
@@ -56,7 +57,9 @@ public final class Gemm implements ThreadTeam.Job {
     // A packed product in flight: W, the block of A's rows (packed for the team unless read in place), and how
     // the team splits it.
     private PackedMatrix w;
-    private int blockRow0, blockRows, rowParts;
+    private int blockRow0, blockRows, rowParts, colChunks;
+    /** The next rectangle of the block's grid that a member free for work takes ({@link GemmSplit}). */
+    private final AtomicInteger nextChunk = new AtomicInteger();
     private MemorySegment aBlock = MemorySegment.NULL;
     private final ThreadTeam.Job packBlockJob = this::packBlock;
     private final ThreadTeam.Job multiplyBlockJob = this::multiplyBlock;
@@ -235,6 +238,8 @@ public final class Gemm implements ThreadTeam.Job {
             for (blockRow0 = 0; blockRow0 < m; blockRow0 += block) {
                 blockRows = Math.min(block, m - blockRow0);
                 rowParts = GemmSplit.rowParts(blockRows, w.n(), team.size(), MR, panelWidth());
+                colChunks = GemmSplit.columnChunks(w.n(), panelWidth(), team.size(), rowParts);
+                nextChunk.set(0);
                 if (simd && w.panels() && !A_IN_PLACE) {
                     aBlock = Scratch.atLeast(aBlock, (long) roundUp(blockRows, MR) * w.k());
                     team.run(packBlockJob);
@@ -319,14 +324,21 @@ public final class Gemm implements ThreadTeam.Job {
         }
     }
 
-    /** This member's rectangle of the block. */
+    /** Rectangles of the block's grid, taken in order one at a time until none is left. */
     private void multiplyBlock(int member, int members) {
-        int colParts = members / rowParts;
-        int row = member / colParts, col = member % colParts;
+        int chunks = rowParts * colChunks;
+        for (int i; (i = nextChunk.getAndIncrement()) < chunks; ) {
+            multiplyChunk(member, i);
+        }
+    }
+
+    /** Rectangle {@code i} of the block's grid of rowParts x colChunks, row part by row part. */
+    private void multiplyChunk(int member, int i) {
+        int row = i / colChunks, col = i % colChunks;
         int r0 = GemmSplit.start(row, blockRows, MR, rowParts);
         int r1 = GemmSplit.start(row + 1, blockRows, MR, rowParts);
-        int c0 = GemmSplit.start(col, w.n(), panelWidth(), colParts);
-        int c1 = GemmSplit.start(col + 1, w.n(), panelWidth(), colParts);
+        int c0 = GemmSplit.start(col, w.n(), panelWidth(), colChunks);
+        int c1 = GemmSplit.start(col + 1, w.n(), panelWidth(), colChunks);
         if (r0 >= r1 || c0 >= c1) {
             return;
         }

@@ -2,12 +2,16 @@ package dev.vectorvit.kernels;
 
 /**
  * How the members of a team share an m x n block of C: a grid of row parts x column parts, rectangles
- * of whole MR x NR tiles, one per member (member i takes row part i / colParts, column part i % colParts).
- * Cutting only columns leaves members idle or doubled up when the column panels are fewer than the
- * members or do not divide among them (768 columns are 24 panels: 16 members get 1 or 2); cutting rows
- * too evens that out. Of the grids whose parts multiply to the team size, the one whose largest
- * rectangle is smallest wins; on a tie, the one that reads less (each row part reads all of W's panels
- * for its columns, each column part all of A's rows for its rows). Static, so that a call allocates nothing.
+ * of whole MR x NR tiles. Cutting only columns leaves members idle or doubled up when the column panels
+ * are fewer than the members or do not divide among them (768 columns are 24 panels: 16 members get 1 or
+ * 2); cutting rows too evens that out. Of the grids whose parts multiply to the team size, the one whose
+ * largest rectangle is smallest wins; on a tie, the one that reads less (each row part reads all of W's
+ * panels for its columns, each column part all of A's rows for its rows). Each column part is then cut
+ * in {@value #CHUNKS_PER_PART} ({@link #columnChunks}), and the members take the rectangles in order, each
+ * the next one left as it comes free: a member on a slower core (a VM's vCPU in a slow phase, a hybrid
+ * CPU's efficiency core, a core shared with other work) takes fewer, where with one rectangle each every
+ * other member waited for it (ViT-B/16 on 2 threads 2.7% faster here, on 3 threads of 2 cores 7%;
+ * RESULTS.md). Static, so that a call allocates nothing.
  */
 final class GemmSplit {
     private GemmSplit() {}
@@ -32,13 +36,27 @@ final class GemmSplit {
         return best;
     }
 
+    /** Rectangles per column part that the members take one at a time. */
+    static final int CHUNKS_PER_PART = 4;
+
+    /**
+     * The column chunks of an n-column block on {@code members} members with {@code rowParts} row parts:
+     * {@value #CHUNKS_PER_PART} per column part, at most one per panel; one for a team of one.
+     */
+    static int columnChunks(int n, int nr, int members, int rowParts) {
+        int panels = (n + nr - 1) / nr;
+        return members == 1 ? 1 : Math.min(panels, members / rowParts * CHUNKS_PER_PART);
+    }
+
     /**
      * Where part {@code part} of {@code parts} begins along a dimension of {@code size}: whole units
-     * (tiles) shared out as evenly as they go; part {@code parts} gives the end.
+     * (tiles) shared out as evenly as they go, the parts with a unit more first (so that members taking
+     * rectangles in order take the larger ones first, and the last ones taken are the smallest); part
+     * {@code parts} gives the end.
      */
     static int start(int part, int size, int unit, int parts) {
-        int tiles = (size + unit - 1) / unit;
-        return Math.min(size, (int) ((long) tiles * part / parts) * unit);
+        int tiles = (size + unit - 1) / unit, each = tiles / parts, more = tiles % parts;
+        return Math.min(size, (part * each + Math.min(part, more)) * unit);
     }
 
     /** The most rows (or columns) any part gets. */

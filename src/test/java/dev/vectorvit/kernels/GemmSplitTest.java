@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * How the team shares ViT-B/16's linear layers: every member's FMA count within 10% of the average, at
  * batch 1 and 16, on 2 to 16 members, for the register tiles of AVX-512 (NR 32), AVX2 (16) and 128-bit
- * vectors (8). It counts the work each member is given (the same functions the GEMM calls); it times nothing.
+ * vectors (8), where the members run at one speed and each takes the grid's next rectangle when it comes
+ * free. It counts the work each member would take (the same functions the GEMM calls); it times nothing.
  */
 final class GemmSplitTest {
     private static final int MR = GemmContext.CURRENT.mr();
@@ -23,18 +24,30 @@ final class GemmSplitTest {
                 new int[] {t, 3072, 768}, new int[] {t, 768, 3072}, new int[] {batch, 1000, 768});
     }
 
-    /** FMAs per member for an m x n x k product: the sum over the GEMM's row blocks of each member's rectangle. */
+    /**
+     * FMAs per member for an m x n x k product, over the GEMM's row blocks: each rectangle of a block's grid,
+     * in the GEMM's order, goes to the member that has done the least so far (the first to come free), and
+     * a block starts when the last one has ended (a job of the team).
+     */
     static long[] fmas(int m, int n, int k, int members, int nr) {
         long[] work = new long[members];
         int block = Gemm.blockRows(m, k);
         for (int first = 0; first < m; first += block) {
             int rows = Math.min(block, m - first);
-            int rowParts = GemmSplit.rowParts(rows, n, members, MR, nr), colParts = members / rowParts;
-            for (int member = 0; member < members; member++) {
-                int r = member / colParts, c = member % colParts;
+            int rowParts = GemmSplit.rowParts(rows, n, members, MR, nr);
+            int colChunks = GemmSplit.columnChunks(n, nr, members, rowParts);
+            long[] job = new long[members];
+            for (int i = 0; i < rowParts * colChunks; i++) {
+                int r = i / colChunks, c = i % colChunks, free = 0;
+                for (int member = 1; member < members; member++) {
+                    free = job[member] < job[free] ? member : free;
+                }
                 long height = GemmSplit.start(r + 1, rows, MR, rowParts) - GemmSplit.start(r, rows, MR, rowParts);
-                long width = GemmSplit.start(c + 1, n, nr, colParts) - GemmSplit.start(c, n, nr, colParts);
-                work[member] += height * width * k;
+                long width = GemmSplit.start(c + 1, n, nr, colChunks) - GemmSplit.start(c, n, nr, colChunks);
+                job[free] += height * width * k;
+            }
+            for (int member = 0; member < members; member++) {
+                work[member] += job[member];
             }
         }
         return work;
@@ -71,14 +84,20 @@ final class GemmSplitTest {
     }
 
     @Test
-    void partsTileTheRangeWithoutGapsOrOverlap() {
+    void partsTileTheRangeWithoutGapsOrOverlapTheLargerFirst() {
         for (int size : new int[] {1, 5, 6, 7, 197, 3152}) {
             for (int parts = 1; parts <= 16; parts++) {
                 int previous = 0;
                 for (int p = 0; p < parts; p++) {
                     int from = GemmSplit.start(p, size, MR, parts), to = GemmSplit.start(p + 1, size, MR, parts);
                     assertEquals(previous, from, "part " + p + " of " + parts + " over " + size);
-                    assertTrue(to >= from && from % MR == 0, "part " + p + " of " + parts + " over " + size);
+                    // Whole tiles; the empty parts (more parts than tiles) at the end.
+                    assertTrue(to >= from && (from % MR == 0 || from == size), "part " + p + " of " + parts + " over " + size);
+                    int tiles = (to - from + MR - 1) / MR, first = (GemmSplit.start(1, size, MR, parts) + MR - 1) / MR;
+                    assertTrue(tiles == first || tiles == first - 1, "part " + p + " of " + parts + " over " + size
+                            + ": " + tiles + " tiles, the first part " + first);
+                    assertTrue(p == 0 || tiles <= (from - GemmSplit.start(p - 1, size, MR, parts) + MR - 1) / MR,
+                            "part " + p + " of " + parts + " over " + size + " is larger than the part before it");
                     previous = to;
                 }
                 assertEquals(size, previous, parts + " parts over " + size);
