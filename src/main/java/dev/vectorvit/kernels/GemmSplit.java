@@ -10,7 +10,7 @@ package dev.vectorvit.kernels;
  * in {@value #CHUNKS_PER_PART} ({@link #columnChunks}), and the members take the rectangles in order, each
  * the next one left as it comes free: a member on a slower core (a VM's vCPU in a slow phase, a hybrid
  * CPU's efficiency core, a core shared with other work) takes fewer, where with one rectangle each every
- * other member waited for it (ViT-B/16 on 2 threads 2.7% faster here, on 3 threads of 2 cores 7%;
+ * other member waited for it (ViT-B/16 on 2 threads of 2 cores 1-2% faster here, on 3 threads 13%;
  * RESULTS.md). Static, so that a call allocates nothing.
  */
 final class GemmSplit {
