@@ -38,14 +38,26 @@ final class GemmSplit {
 
     /** Rectangles per column part that the members take one at a time. */
     static final int CHUNKS_PER_PART = 4;
+    /**
+     * The narrowest piece cut from a column part, in columns: a piece reads its rows of A once per k slice,
+     * 4 / width bytes per FMA, and pieces one panel wide made ViT-B/16's fc2 (A 197 x 3072) read A from L3 a
+     * dozen times (2-3% slower on four or more members a core, RESULTS.md).
+     */
+    static final int MIN_CHUNK_COLUMNS = 96;
 
     /**
      * The column chunks of an n-column block on {@code members} members with {@code rowParts} row parts:
-     * {@value #CHUNKS_PER_PART} per column part, at most one per panel; one for a team of one.
+     * the same number of pieces per column part, up to {@value #CHUNKS_PER_PART} while they are at least
+     * {@value #MIN_CHUNK_COLUMNS} columns wide, at least one (each member's rectangle); at most one per
+     * panel; one for a team of one.
      */
     static int columnChunks(int n, int nr, int members, int rowParts) {
-        int panels = (n + nr - 1) / nr;
-        return members == 1 ? 1 : Math.min(panels, members / rowParts * CHUNKS_PER_PART);
+        if (members == 1) {
+            return 1;
+        }
+        int panels = (n + nr - 1) / nr, colParts = members / rowParts;
+        int pieces = panels / Math.max(1, MIN_CHUNK_COLUMNS / nr) / colParts;
+        return Math.min(panels, colParts * Math.max(1, Math.min(CHUNKS_PER_PART, pieces)));
     }
 
     /**
