@@ -41,7 +41,7 @@ final class GemmSplit {
     /**
      * The narrowest piece cut from a column part, in columns: a piece reads its rows of A once per k slice,
      * 4 / width bytes per FMA, and pieces one panel wide made ViT-B/16's fc2 (A 197 x 3072) read A from L3 a
-     * dozen times (2-3% slower on four or more members a core, RESULTS.md).
+     * dozen times (2-3% slower with two or more members a core, RESULTS.md).
      */
     static final int MIN_CHUNK_COLUMNS = 96;
 
