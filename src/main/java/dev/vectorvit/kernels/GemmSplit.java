@@ -40,8 +40,8 @@ final class GemmSplit {
     static final int CHUNKS_PER_PART = 4;
     /**
      * The narrowest piece cut from a column part, in columns: a piece reads its rows of A once per k slice,
-     * 4 / width bytes per FMA, and pieces one panel wide made ViT-B/16's fc2 (A 197 x 3072) read A from L3 a
-     * dozen times (2-3% slower with two or more members a core, RESULTS.md).
+     * 4 / width bytes per FMA. With pieces one panel wide, ViT-B/16 on two or more members a core ran 2-3%
+     * slower (fc2's A, 197 x 3072, read a dozen times over: the likely cost; RESULTS.md).
      */
     static final int MIN_CHUNK_COLUMNS = 96;
 
