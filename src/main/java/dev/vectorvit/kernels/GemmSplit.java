@@ -7,8 +7,8 @@ package dev.vectorvit.kernels;
  * 2); cutting rows too evens that out. Of the grids whose parts multiply to the team size, the one whose
  * largest rectangle is smallest wins; on a tie, the one that reads less (each row part reads all of W's
  * panels for its columns, each column part all of A's rows for its rows). Each column part is then cut
- * in {@value #CHUNKS_PER_PART} ({@link #columnChunks}), and the members take the rectangles in order, each
- * the next one left as it comes free: a member on a slower core (a VM's vCPU in a slow phase, a hybrid
+ * in up to {@value #CHUNKS_PER_PART} pieces ({@link #columnChunks}), and the members take the rectangles in
+ * order, each the next one left as it comes free: a member on a slower core (a VM's vCPU in a slow phase, a hybrid
  * CPU's efficiency core, a core shared with other work) takes fewer, where with one rectangle each every
  * other member waited for it (ViT-B/16 on 2 threads of 2 cores 1-2% faster here, on 3 threads 13%;
  * RESULTS.md). Static, so that a call allocates nothing.
