@@ -9,9 +9,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * A fixed team of threads that runs one job at a time, each member once with its own index: the
  * fork-join of a parallel kernel without queues, futures or per-call allocation. The calling thread
  * is member 0, so a team of one spawns nothing. Idle members spin briefly (a forward pass issues
- * hundreds of jobs a few hundred microseconds apart) and then park; in a team with more members than
- * the JVM has processors they park at once, since a spinning member holds a core that a working one
- * needs (ViT-B/16 on 16 threads of 2 cores: 2.3x slower with spinning, RESULTS.md).
+ * hundreds of jobs a few hundred microseconds apart) and then park. They park at once in a team with more
+ * members than the JVM has processors, and while the jobs in flight of all teams in the JVM (concurrent
+ * callers' sessions) have more members than that: a spinning member holds a core that a working one needs
+ * (ViT-B/16 on 16 threads of 2 cores: 2.3x slower with spinning; two callers with 2-thread sessions on 2
+ * cores: 11% fewer images a second; RESULTS.md).
  * A job that itself calls {@link #run} on the same team runs inline on the calling member, and callers
  * from different threads take turns.
  */
@@ -28,6 +30,9 @@ public final class ThreadTeam implements AutoCloseable {
     public static final int MAX_SIZE = 0xFFFF;
 
     private final int size;
+    /** Members of every team's jobs in flight in this JVM: above the processors, waiting members park at once. */
+    private static final AtomicInteger ACTIVE = new AtomicInteger();
+    private static final int PROCESSORS = Runtime.getRuntime().availableProcessors();
     /** Spins before parking: none where the team has more members than the JVM has processors. */
     private final int spins;
     private final Thread[] helpers;
@@ -73,6 +78,11 @@ public final class ThreadTeam implements AutoCloseable {
         return spins > 0;
     }
 
+    /** Members of the jobs in flight of every team in this JVM. */
+    static int active() {
+        return ACTIVE.get();
+    }
+
     /** Runs {@code work} on every member and returns when all are done; rethrows the first failure. */
     public void run(Job work) {
         run(work, size);
@@ -102,6 +112,7 @@ public final class ThreadTeam implements AutoCloseable {
             caller = Thread.currentThread();
             pending.set(members - 1);
             job = work;
+            ACTIVE.addAndGet(members);
             generation = ((generation >>> 16) + 1) << 16 | members;
             for (int i = 0; i < members - 1; i++) {
                 LockSupport.unpark(helpers[i]);
@@ -111,14 +122,16 @@ public final class ThreadTeam implements AutoCloseable {
             } catch (Throwable t) {
                 failure = t;
             }
+            int limit = ACTIVE.get() > PROCESSORS ? 0 : spins;
             for (int n = 0; pending.get() != 0; n++) {
-                if (n < spins) {
+                if (n < limit) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(this);
                 }
             }
             job = null;
+            ACTIVE.addAndGet(-members);
             Throwable f = failure;
             if (f != null) {
                 if (f instanceof RuntimeException r) {
@@ -158,9 +171,9 @@ public final class ThreadTeam implements AutoCloseable {
     private void helperLoop(int member) {
         long seen = 0;
         while (true) {
-            int n = 0;
+            int n = 0, limit = ACTIVE.get() > PROCESSORS ? 0 : spins;
             while (generation == seen && !closed) {
-                if (n++ < spins) {
+                if (n++ < limit) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(this);

@@ -83,6 +83,25 @@ final class ThreadTeamTest {
     }
 
     @Test
+    void aJobsMembersCountAsActiveWhileItRunsAndNotAfterEvenWhenItFails() {
+        try (ThreadTeam team = ThreadTeam.of(3)) {
+            int before = ThreadTeam.active();
+            AtomicIntegerArray seen = new AtomicIntegerArray(3);
+            team.run((member, members) -> seen.set(member, ThreadTeam.active() - before));
+            for (int m = 0; m < 3; m++) {
+                assertEquals(3, seen.get(m), "active members seen by member " + m + " beyond the " + before + " before");
+            }
+            assertEquals(before, ThreadTeam.active(), "after the job");
+            assertThrows(IllegalStateException.class, () -> team.run((member, members) -> {
+                if (member == 1) {
+                    throw new IllegalStateException("boom");
+                }
+            }));
+            assertEquals(before, ThreadTeam.active(), "after a failed job");
+        }
+    }
+
+    @Test
     void aTeamOfOneRunsOnTheCaller() {
         try (ThreadTeam team = ThreadTeam.of(1)) {
             Thread[] ran = new Thread[1];
