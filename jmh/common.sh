@@ -9,9 +9,9 @@ cd "$root"
 results=${RESULTS:-$root/results}
 jar=$root/jmh/target/benchmarks.jar
 # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set in some environments) would pin GemmPeersBench's OpenBLAS to other kernels.
-# TypeProfileLevel=222 as the vit script sets it (docs/library.md): vectorvit measured as the vit command runs it.
+# TypeProfileLevel=112 as the vit script sets it (docs/library.md): vectorvit measured as the vit command runs it.
 jvm=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
-  -XX:TypeProfileLevel=222)
+  -XX:TypeProfileLevel=112)
 
 build() {
   [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$jar" ] && return 0

@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 5)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "-XX:TypeProfileLevel=222"}) // as the vit script runs the model (docs/library.md)
+        "-XX:TypeProfileLevel=112"}) // as the vit script runs the model (docs/library.md)
 @State(Scope.Benchmark)
 public class ForwardBench {
 
