@@ -21,11 +21,13 @@ record GemmContext(int mr, int nr, boolean vector, boolean aKMajor) {
 
     /**
      * The context for float vectors of {@code lanes} lanes (0: the scalar reference).
-     * {@link MicroKernel} is 6 rows x 2 vectors: 12 accumulators + 2 B + 1 broadcast fit AVX2's 16
-     * registers and leave C2 room in AVX-512's 32 (larger tiles were unsafe with this JIT,
-     * docs/experiments.md). A is k-major for vectors of 8 floats or fewer: with 16 registers the six strip
-     * addresses cost the tile a spilled accumulator, half its speed; on AVX-512 the strips were faster
-     * (docs/gemm.md, "The micro-kernel"). The vector width stands in for the register count, which Java
+     * {@link MicroKernel} is MR rows x 2 vectors. A is k-major for vectors of 8 floats or fewer: with 16
+     * registers the six strip addresses cost the tile a spilled accumulator, half its speed; on AVX-512 the
+     * strips were faster (docs/gemm.md, "The micro-kernel"). Row strips take 6 rows (12 accumulators, larger
+     * tiles were unsafe with this JIT, docs/experiments.md); k-major panels 5: read at constant
+     * displacements from one base, C2 loads each k step's broadcasts ahead of the FMAs, and 10 accumulators
+     * leave it the registers for that within AVX2's 16, where 12 spilled two (on an Intel Xeon the
+     * ViT-B/16 pass 7% faster under AVX2, 12% with 128-bit vectors; RESULTS.md). The vector width stands in for the register count, which Java
      * does not expose: Arm's NEON (4 floats, 32 registers) gets k-major too, unmeasured there.
      * {@code -Dvectorvit.gemm.aKMajor=true|false} overrides the layout, to time both from one jar.
      */
@@ -33,8 +35,9 @@ record GemmContext(int mr, int nr, boolean vector, boolean aKMajor) {
         if (lanes == 0) {
             return new GemmContext(6, 16, false, false);
         }
-        String kMajor = System.getProperty("vectorvit.gemm.aKMajor");
-        return new GemmContext(6, 2 * lanes, true, kMajor == null ? lanes <= 8 : Boolean.parseBoolean(kMajor));
+        String property = System.getProperty("vectorvit.gemm.aKMajor");
+        boolean kMajor = property == null ? lanes <= 8 : Boolean.parseBoolean(property);
+        return new GemmContext(kMajor ? 5 : 6, 2 * lanes, true, kMajor);
     }
 
     /**

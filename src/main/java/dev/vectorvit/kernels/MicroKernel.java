@@ -7,12 +7,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The GEMM micro-kernel: one MR x NR tile of C (6 rows x 2 vectors) held in 12 vector registers while
- * it walks the packed panels along k. Each step loads two vectors of the B panel, broadcasts one
- * scalar for each of the six rows of the A panel and issues 12 independent FMAs: an outer product, no
- * lane reductions. 12 accumulators + 2 B + 1 A fit the 16 registers of AVX2 (with A packed k-major,
- * {@link GemmContext#aKMajor}) and leave C2 room on AVX-512; a 6x3 tile (18 accumulators) ran 8 times slower
- * here, its FMAs no longer inlined (jmh ladder, TooManyAccumulatorsBench).
+ * The GEMM micro-kernel: one MR x NR tile of C (MR rows x 2 vectors: 6 with row strips, 5 with k-major A,
+ * {@link GemmContext#forLanes}) held in 2 MR vector registers while it walks the packed panels along k. Each
+ * step loads two vectors of the B panel, broadcasts one scalar for each row of the A panel and issues
+ * 2 MR independent FMAs: an outer product, no lane reductions. A 6x3 tile (18 accumulators) ran 8 times
+ * slower here, its FMAs no longer inlined (jmh ladder, TooManyAccumulatorsBench).
  * Edge tiles (fewer than MR rows or NR columns) run through a scratch tile whose dead rows and columns are
  * computed and dropped.
  * Every C element is one FMA chain in k order, whatever the tile, thread or block it falls in, which
@@ -51,7 +50,8 @@ final class MicroKernel {
      *
      * @param kc    depth of this k block
      * @param rows  rows of C (at least 1); a last tile with fewer than MR rows repeats the last row's A strip
-     *              and stores all MR rows, so C must have MR rows there (the edge scratch)
+     *              (k-major: reads the panel's zero rows) and stores all MR rows, so C must have MR rows there
+     *              (the edge scratch)
      * @param ap    A: MR row strips of kc floats per tile, {@code aStride} bytes apart from byte {@code aOff}
      *              (A's own rows where it is read in place), or packed k-major panels (aStride the bytes of
      *              one row of the panel, kc floats: tiles start MR x aStride apart either way)
@@ -74,21 +74,24 @@ final class MicroKernel {
             FloatVector c31 = FloatVector.fromMemorySegment(S, from, fromT + 3 * fromLd + VB, NATIVE);
             FloatVector c40 = FloatVector.fromMemorySegment(S, from, fromT + 4 * fromLd, NATIVE);
             FloatVector c41 = FloatVector.fromMemorySegment(S, from, fromT + 4 * fromLd + VB, NATIVE);
-            FloatVector c50 = FloatVector.fromMemorySegment(S, from, fromT + 5 * fromLd, NATIVE);
-            FloatVector c51 = FloatVector.fromMemorySegment(S, from, fromT + 5 * fromLd + VB, NATIVE);
+            FloatVector c50 = c00, c51 = c01; // a sixth row only in a 6-row tile (MR is a constant to the JIT)
+            if (MR > 5) {
+                c50 = FloatVector.fromMemorySegment(S, from, fromT + 5 * fromLd, NATIVE);
+                c51 = FloatVector.fromMemorySegment(S, from, fromT + 5 * fromLd + VB, NATIVE);
+            }
 
             // An int-counted loop. On AVX-512 C2 (JDK 25) compiles a k step of row strips to 2 loads, 6 broadcasts,
             // 12 FMAs and 8 integer instructions, all 12 accumulators and the six strip bases in registers, the segment
             // checks hoisted. That takes the strips read at base + 4p with the bases computed once: written as
             // aOff + 4p + i x stride, C2 reloaded three bases from the stack and bounced three through XMM registers
             // every step (6 GPR<->XMM moves, which on Intel issue on the ports of the 512-bit FMAs; docs/gemm.md).
-            // k-major panels (AVX2) are read the same way, base i = aOff + 4i and base + 24p: as aOff + 24p + 4i C2 left
-            // a bounds check on five of the six broadcasts in the loop. A is read through the unaligned layout, whose
-            // accesses check no alignment: with the aligned one C2 kept an alignment test per broadcast in the k-major
-            // loop (59 instructions a step against 46). C2 does not unroll the loop; unrolling by hand ran 40% slower,
-            // the strip bases spill.
-            // Rows past aRows (an edge tile's) read the last live row again: their sums are dropped with the edge scratch.
-            int last = aRows - 1;
+            // Strip rows past aRows (an edge tile's) read the last live row again: their sums are dropped with the edge
+            // scratch. A k-major panel holds MR rows (zeros past an edge), so its rows are read at constant displacements
+            // from one base: under AVX2 33 instructions a step, no branch but the loop's, where a base per row had C2
+            // reload five from the stack every step (46). A is read through the unaligned layout, whose accesses check
+            // no alignment: with the aligned one C2 kept an alignment test per broadcast in the k-major loop. C2 does
+            // not unroll the loop; unrolling by hand ran 40% slower, the strip bases spill.
+            int last = A_K_MAJOR ? MR - 1 : aRows - 1;
             long aRow = A_K_MAJOR ? Float.BYTES : aStride;
             long r0 = aT, r1 = aT + Math.min(1, last) * aRow, r2 = aT + Math.min(2, last) * aRow;
             long r3 = aT + Math.min(3, last) * aRow, r4 = aT + Math.min(4, last) * aRow, r5 = aT + Math.min(5, last) * aRow;
@@ -112,9 +115,11 @@ final class MicroKernel {
                 a = FloatVector.broadcast(S, ap.get(F, r4 + ao));
                 c40 = a.fma(b0, c40);
                 c41 = a.fma(b1, c41);
-                a = FloatVector.broadcast(S, ap.get(F, r5 + ao));
-                c50 = a.fma(b0, c50);
-                c51 = a.fma(b1, c51);
+                if (MR > 5) {
+                    a = FloatVector.broadcast(S, ap.get(F, r5 + ao));
+                    c50 = a.fma(b0, c50);
+                    c51 = a.fma(b1, c51);
+                }
             }
 
             c00.intoMemorySegment(c, cT, NATIVE);
@@ -127,8 +132,10 @@ final class MicroKernel {
             c31.intoMemorySegment(c, cT + 3 * ldc + VB, NATIVE);
             c40.intoMemorySegment(c, cT + 4 * ldc, NATIVE);
             c41.intoMemorySegment(c, cT + 4 * ldc + VB, NATIVE);
-            c50.intoMemorySegment(c, cT + 5 * ldc, NATIVE);
-            c51.intoMemorySegment(c, cT + 5 * ldc + VB, NATIVE);
+            if (MR > 5) {
+                c50.intoMemorySegment(c, cT + 5 * ldc, NATIVE);
+                c51.intoMemorySegment(c, cT + 5 * ldc + VB, NATIVE);
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,8 +108,10 @@ final class DeterminismTest {
     @Test
     void sameBitsInTheInterpreterAsInCompiledCode(@TempDir Path tmp) throws Exception {
         Path err = tmp.resolve("stderr.txt");
-        // The child takes this JVM's vector width (a run under -Dvectorvit.vectorBits compares that width's bits).
-        String bits = System.getProperty("vectorvit.vectorBits", "");
+        // The child takes this JVM's vector width, asked for by -Dvectorvit.vectorBits or by the JVM's own flags
+        // (-XX:UseAVX=2 makes the preferred species 256-bit; the child, without the flag, would take 512).
+        String bits = System.getProperty("vectorvit.vectorBits",
+                String.valueOf(FloatVector.SPECIES_PREFERRED.vectorBitSize()));
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xint", "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-Dvectorvit.vectorBits=" + bits, "-cp", System.getProperty("java.class.path"),
