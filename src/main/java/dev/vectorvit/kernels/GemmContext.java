@@ -24,11 +24,11 @@ record GemmContext(int mr, int nr, boolean vector, boolean aKMajor) {
      * {@link MicroKernel} is MR rows x 2 vectors. A is k-major for vectors of 8 floats or fewer: with 16
      * registers the six strip addresses cost the tile a spilled accumulator, half its speed; on AVX-512 the
      * strips were faster (docs/gemm.md, "The micro-kernel"). Row strips take 6 rows (12 accumulators, larger
-     * tiles were unsafe with this JIT, docs/experiments.md); k-major panels 5: read at constant
-     * displacements from one base, C2 loads each k step's broadcasts ahead of the FMAs, and 10 accumulators
-     * leave it the registers for that within AVX2's 16, where 12 spilled two (on an Intel Xeon the
-     * ViT-B/16 pass 7% faster under AVX2, 12% with 128-bit vectors; RESULTS.md). The vector width stands in for the register count, which Java
-     * does not expose: Arm's NEON (4 floats, 32 registers) gets k-major too, unmeasured there.
+     * tiles were unsafe with this JIT, docs/experiments.md); k-major panels 5: read at constant displacements
+     * from one base, C2 loads each k step's broadcasts ahead of the FMAs, and 10 accumulators leave it the
+     * registers for that within AVX2's 16, where 12 spilled two (on an Intel Xeon the ViT-B/16 pass 7% faster
+     * under AVX2, 12% with 128-bit vectors; RESULTS.md). The vector width stands in for the register count,
+     * which Java does not expose: Arm's NEON (4 floats, 32 registers) gets k-major too, unmeasured there.
      * {@code -Dvectorvit.gemm.aKMajor=true|false} overrides the layout, to time both from one jar.
      */
     static GemmContext forLanes(int lanes) {
