@@ -85,12 +85,12 @@ final class MicroKernel {
             // checks hoisted. That takes the strips read at base + 4p with the bases computed once: written as
             // aOff + 4p + i x stride, C2 reloaded three bases from the stack and bounced three through XMM registers
             // every step (6 GPR<->XMM moves, which on Intel issue on the ports of the 512-bit FMAs; docs/gemm.md).
-            // Strip rows past aRows (an edge tile's) read the last live row again: their sums are dropped with the edge
-            // scratch. A k-major panel holds MR rows (zeros past an edge), so its rows are read at constant displacements
-            // from one base: under AVX2 33 instructions a step, no branch but the loop's, where a base per row had C2
-            // reload five from the stack every step (46). A is read through the unaligned layout, whose accesses check
-            // no alignment: with the aligned one C2 kept an alignment test per broadcast in the k-major loop. C2 does
-            // not unroll the loop; unrolling by hand ran 40% slower, the strip bases spill.
+            // Strip rows past aRows (an edge tile's) read the last live row again: their sums are dropped with the
+            // edge scratch. A k-major panel holds MR rows (zeros past an edge), so its rows are read at constant
+            // displacements from one base: under AVX2 33 instructions a step, no branch but the loop's, where a base
+            // per row had C2 reload five from the stack every step (46). A is read through the unaligned layout,
+            // whose accesses check no alignment: with the aligned one C2 kept an alignment test per broadcast in the
+            // k-major loop. C2 does not unroll the loop; unrolling by hand ran 40% slower, the strip bases spill.
             int last = A_K_MAJOR ? MR - 1 : aRows - 1;
             long aRow = A_K_MAJOR ? Float.BYTES : aStride;
             long r0 = aT, r1 = aT + Math.min(1, last) * aRow, r2 = aT + Math.min(2, last) * aRow;
