@@ -234,7 +234,7 @@ public final class Gemm implements ThreadTeam.Job {
         this.w = w;
         setCall(m, a, aOff, lda, beta, c, cOff, ldc, bias, biasOff, act);
         try {
-            int block = blockRows(m, w.k());
+            int block = blockRows(m, w.k(), MR, A_IN_PLACE);
             for (blockRow0 = 0; blockRow0 < m; blockRow0 += block) {
                 blockRows = Math.min(block, m - blockRow0);
                 rowParts = GemmSplit.rowParts(blockRows, w.n(), team.size(), MR, panelWidth());
@@ -283,16 +283,16 @@ public final class Gemm implements ThreadTeam.Job {
     }
 
     /**
-     * Rows per block of a packed product: all m where A is read in place or its packed copy stays within
-     * {@link #A_BLOCK_FLOATS}, otherwise equal blocks of whole MR-row panels.
+     * Rows per block of a packed product for a tile of {@code mr} rows: all m where A is read in place or its
+     * packed copy stays within {@link #A_BLOCK_FLOATS}, otherwise equal blocks of whole mr-row panels.
      */
-    static int blockRows(int m, int k) {
-        if (A_IN_PLACE) {
+    static int blockRows(int m, int k, int mr, boolean aInPlace) {
+        if (aInPlace) {
             return m;
         }
-        long panels = (m + MR - 1) / MR;
-        long blocks = Math.max(1, (panels * MR * k + A_BLOCK_FLOATS - 1) / A_BLOCK_FLOATS);
-        return (int) ((panels + blocks - 1) / blocks) * MR;
+        long panels = (m + mr - 1) / mr;
+        long blocks = Math.max(1, (panels * mr * k + A_BLOCK_FLOATS - 1) / A_BLOCK_FLOATS);
+        return (int) ((panels + blocks - 1) / blocks) * mr;
     }
 
     /** This member's share of the block's MR-row panels, packed into the shared buffer. */
