@@ -16,6 +16,8 @@ import java.util.Locale;
  *                for all broadcasts) or row strips (kc floats per row, row-major A packs by bulk copies)
  */
 record GemmContext(int mr, int nr, boolean vector, boolean aKMajor) {
+    /** Rows of a k-major A panel (MR where {@link #aKMajor}). */
+    static final int K_MAJOR_ROWS = 5;
     /** This JVM's context. Must not load a vector class without the Vector API: lanes are read only with it. */
     static final GemmContext CURRENT = forLanes(Simd.enabled() ? Lanes.N : 0);
 
@@ -37,7 +39,7 @@ record GemmContext(int mr, int nr, boolean vector, boolean aKMajor) {
         }
         String property = System.getProperty("vectorvit.gemm.aKMajor");
         boolean kMajor = property == null ? lanes <= 8 : Boolean.parseBoolean(property);
-        return new GemmContext(kMajor ? 5 : 6, 2 * lanes, true, kMajor);
+        return new GemmContext(kMajor ? K_MAJOR_ROWS : 6, 2 * lanes, true, kMajor);
     }
 
     /**

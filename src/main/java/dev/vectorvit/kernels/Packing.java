@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -29,6 +30,32 @@ final class Packing {
     private static final FloatVector ZIP_LOW = zipIndexes(0), ZIP_HIGH = zipIndexes(V / 2);
     /** Rounds of zips that transpose a V x V block: each rotates the bits of (row, column) by one. */
     private static final int ROUNDS = Integer.numberOfTrailingZeros(V);
+    /** Rows of a k-major A panel, which {@link #interleave} writes. */
+    private static final int KR = GemmContext.K_MAJOR_ROWS;
+    /**
+     * For output vector o and row r of {@link #interleave}, at [o KR + r]: the lanes of row r that output lane l
+     * takes, and the output lanes that come from row r.
+     */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] K_LANES = new VectorShuffle[KR * KR];
+    @SuppressWarnings("unchecked")
+    private static final VectorMask<Float>[] K_ROWS = new VectorMask[KR * KR];
+
+    static {
+        for (int o = 0; o < KR; o++) {
+            for (int r = 0; r < KR; r++) {
+                int[] lanes = new int[V];
+                boolean[] rows = new boolean[V];
+                for (int l = 0; l < V; l++) {
+                    int f = o * V + l;
+                    rows[l] = f % KR == r;
+                    lanes[l] = rows[l] ? f / KR : 0;
+                }
+                K_LANES[o * KR + r] = VectorShuffle.fromArray(S, lanes, 0);
+                K_ROWS[o * KR + r] = VectorMask.fromArray(S, rows, 0);
+            }
+        }
+    }
 
     private Packing() {}
 
@@ -43,6 +70,12 @@ final class Packing {
         boolean kMajor = GemmContext.CURRENT.aKMajor();
         long strip = (long) kc * Float.BYTES, step = kMajor ? mr : 1;
         for (int panel = 0; panel < rows; panel += mr) {
+            // A whole k-major panel of row-major A goes V k steps at a time through registers, the rest a float at a time.
+            int done = kMajor && !transA && rows - panel >= mr ? kc / V * V : 0;
+            if (done > 0) {
+                interleave(a, (aOff + (long) (row0 + panel) * lda + k0) * Float.BYTES, (long) lda * Float.BYTES, alpha,
+                        dst, (dstOff + (long) panel * kc) * Float.BYTES, done);
+            }
             for (int i = 0; i < mr; i++) {
                 long d = dstOff + (long) panel * kc + (kMajor ? i : (long) i * kc);
                 int row = row0 + panel + i;
@@ -53,7 +86,7 @@ final class Packing {
                 } else if (transA || kMajor) {
                     long src = transA ? aOff + (long) k0 * lda + row : aOff + (long) row * lda + k0;
                     long stride = transA ? lda : 1;
-                    for (int p = 0; p < kc; p++) {
+                    for (int p = done; p < kc; p++) {
                         dst.setAtIndex(F, d + p * step, alpha * a.getAtIndex(F, src + p * stride));
                     }
                 } else {
@@ -66,6 +99,41 @@ final class Packing {
                 }
             }
         }
+    }
+
+    /**
+     * The first {@code steps} k steps (a multiple of V) of a k-major panel: the panel's five rows (from byte
+     * {@code at}, {@code row} bytes apart), scaled by alpha, written k step by k step from byte {@code out}, V
+     * steps (5 vectors) at a time: output lane l of vector o takes row (oV + l) mod 5 at lane (oV + l) / 5 of the
+     * V steps, each row permuted into place and blended where it belongs ({@link #mix}). The permutations and
+     * masks are the same every V steps, so C2 loads them once per call, not once per use.
+     */
+    private static void interleave(MemorySegment a, long at, long row, float alpha, MemorySegment dst, long out,
+                                   int steps) {
+        for (int p = 0; p < steps; p += V) {
+            long from = at + (long) p * Float.BYTES, to = out + (long) p * KR * Float.BYTES;
+            FloatVector x0 = FloatVector.fromMemorySegment(S, a, from, NATIVE).mul(alpha);
+            FloatVector x1 = FloatVector.fromMemorySegment(S, a, from + row, NATIVE).mul(alpha);
+            FloatVector x2 = FloatVector.fromMemorySegment(S, a, from + 2 * row, NATIVE).mul(alpha);
+            FloatVector x3 = FloatVector.fromMemorySegment(S, a, from + 3 * row, NATIVE).mul(alpha);
+            FloatVector x4 = FloatVector.fromMemorySegment(S, a, from + 4 * row, NATIVE).mul(alpha);
+            mix(0, x0, x1, x2, x3, x4).intoMemorySegment(dst, to, NATIVE);
+            mix(1, x0, x1, x2, x3, x4).intoMemorySegment(dst, to + VB, NATIVE);
+            mix(2, x0, x1, x2, x3, x4).intoMemorySegment(dst, to + 2 * VB, NATIVE);
+            mix(3, x0, x1, x2, x3, x4).intoMemorySegment(dst, to + 3 * VB, NATIVE);
+            mix(4, x0, x1, x2, x3, x4).intoMemorySegment(dst, to + 4 * VB, NATIVE);
+        }
+    }
+
+    /** Output vector o of {@link #interleave} from its five rows. */
+    private static FloatVector mix(int o, FloatVector x0, FloatVector x1, FloatVector x2, FloatVector x3,
+                                   FloatVector x4) {
+        int s = o * KR;
+        return x0.rearrange(K_LANES[s])
+                .blend(x1.rearrange(K_LANES[s + 1]), K_ROWS[s + 1])
+                .blend(x2.rearrange(K_LANES[s + 2]), K_ROWS[s + 2])
+                .blend(x3.rearrange(K_LANES[s + 3]), K_ROWS[s + 3])
+                .blend(x4.rearrange(K_LANES[s + 4]), K_ROWS[s + 4]);
     }
 
     /**
