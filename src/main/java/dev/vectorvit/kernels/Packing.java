@@ -70,7 +70,7 @@ final class Packing {
         boolean kMajor = GemmContext.CURRENT.aKMajor();
         long strip = (long) kc * Float.BYTES, step = kMajor ? mr : 1;
         for (int panel = 0; panel < rows; panel += mr) {
-            // A whole k-major panel of row-major A goes V k steps at a time through registers, the rest a float at a time.
+            // Whole k-major panels of row-major A go V k steps at a time through registers; the rest a float at a time.
             int done = kMajor && !transA && rows - panel >= mr ? kc / V * V : 0;
             if (done > 0) {
                 interleave(a, (aOff + (long) (row0 + panel) * lda + k0) * Float.BYTES, (long) lda * Float.BYTES, alpha,
@@ -106,7 +106,8 @@ final class Packing {
      * {@code at}, {@code row} bytes apart), scaled by alpha, written k step by k step from byte {@code out}, V
      * steps (5 vectors) at a time: output lane l of vector o takes row (oV + l) mod 5 at lane (oV + l) / 5 of the
      * V steps, each row permuted into place and blended where it belongs ({@link #mix}). The permutations and
-     * masks are the same every V steps, so C2 loads them once per call, not once per use.
+     * masks are the same every V steps: with the loop here and the outputs spelled out, C2 takes their array loads,
+     * checks and conversions out of the loop (in a loop over the outputs it redid them for every use).
      */
     private static void interleave(MemorySegment a, long at, long row, float alpha, MemorySegment dst, long out,
                                    int steps) {
